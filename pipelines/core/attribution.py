@@ -1,0 +1,323 @@
+"""Attribute each quantity: kind, sign, region, period and metric, from the words around it."""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from decimal import Decimal
+
+import regex
+
+from .metrics import MetricCatalog, metric_catalog
+from .numerals import to_json_number
+from .periods import Period, find_periods, is_comparison, relative_years
+from .quantities import Boundaries, Mention
+from .regions import Gazetteer, Region, RegionIndex, RegionMention
+
+# --- kind -----------------------------------------------------------------------------------
+GROWTH_RE = regex.compile(
+    r"(?P<verb>负增长|增长|增速|增幅|上涨|涨幅|提高|提升|上升|下降|下滑|降低|减少|回落|下跌|降幅|增加|扩大|缩小|收窄)"
+    r"(?P<tail>[^,;。!?]{0,8})$"
+)
+FALL_WORDS = ("负增长", "下降", "下滑", "降低", "减少", "回落", "下跌", "降幅", "缩小", "收窄")
+DIFF_SIGN_RE = regex.compile(r"(高于|低于|快于|慢于|多于|少于|提高|提升|增加|下降|降低|减少|回落|缩小|收窄|扩大)")
+DIFF_FALL = ("低于", "慢于", "少于", "下降", "降低", "减少", "回落", "缩小", "收窄")
+COUNT_FALL_RE = regex.compile(r"(?:减少|减|少|压减|削减|精简)$")
+TARGET_RE = regex.compile(
+    r"力争|争取|目标|计划|拟|预期|确保|力求|届时|(?:到|至)(?:19|20)\d{2}年|规划|将达到?|将实现|要达到|每年|打造|培育形成"
+)
+PAST_RE = regex.compile(r"已|累计|截至|截止|实现了|完成了|建成了|达到了|先后")
+FUTURE_HEADING_RE = regex.compile(r"下一步|下步|思路|工作安排|打算|工作计划|今后|展望|目标任务|努力方向|下阶段")
+TOP_HEADING_RE = regex.compile(r"^\s*(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+[章部分节])")
+HEADING_RE = regex.compile(r"^\s*(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d+[.、]|第[一二三四五六七八九十]+)")
+BOOK_TITLE_RE = regex.compile(r"《[^》\n]{0,60}》|“[^”\n]{0,30}”")
+
+# --- metric label ---------------------------------------------------------------------------
+_TRAIL_WORDS = (
+    "累计完成|累计达到|累计|累积|共计|共有|总计|合计|分别|均|已经|已达|已|目前|现已|达到了|达到|达至|达|为|是|至|到|有|"
+    "超过|超出|超|逾|突破|约为|约|将近|近|接近|大约|不到|不足|同比|环比|比上年|较上年|增长|增加|下降|减少|提高到|提高|"
+    "提升|上涨|实现|完成|拥有|共|增至|降至|上升至|攀升至|的|了|在|占|首次|全年|当年|再|又|仍|稳居|位居|跃居|居|排名|"
+    "排|位列|名列|列|继续|保持|持续|一举|高于|低于|快于|增速|增幅|涨幅|上升|年均|平均|仅|只|比|较|每年|连续|"
+    "全国|全省|全市|全球|世界|国内|省内|市内|中|内|以上|以下|左右|多|余|分别为|分别达|分别达到|预计"
+)
+TRAIL_RE = regex.compile(rf"(?:{_TRAIL_WORDS}|\s)+$")
+LEAD_RE = regex.compile(
+    r"^(?:其中|此外|同时|另外|目前|截至目前|截止目前|截至|截止|今年以来|以来|去年|今年|全年|年内|上半年|一季度|"
+    r"(?:19|20)\d{2}年(?:底|末|初|度)?(?:以来)?|[一二三四五六七八九十]是|首先|其次|最后|全市|全省|全国|我市|我省|"
+    r"我国|本市|本省|全区|我区|在|对|将|已|共|由|从|把|经|按|据|有|通过|带动|依托|推动|围绕|聚焦|并|且|及|和|与|"
+    r"为|是|达|达到|更|新|\s)+"
+)
+# A quantity after one of these verbs counts what follows it (培育了35家服务商): the noun after is the metric.
+VERB_BEFORE_RE = regex.compile(
+    r"(?:培育|建成|建设|引进|实施|带动|接入|发放|拥有|举办|录入|开展|构建|设立|新增|组织|推动|吸引|集聚|聚集|入选|"
+    r"上线|开发|匹配|打造|认定|创建|支持|安排|获得|获批|落地|签约|办理|服务|覆盖|形成|吸纳|抽调|部署|明确|汇聚|"
+    r"包含|涉及|对接|完成|培养|培训|引育|遴选|评选|成立|组建|确定|推荐|共建|布局|新建|改造|惠及|开通|发布|拆解|"
+    r"建立|出台|制定|印发|推出|上报|审议|修订|促成|创办|引导|扶持|资助|奖励|补助|联系|增选|吸收|招引|落户|开设|"
+    r"举行|召开|承办|参与|参加|累计发放|了|对|向|给|使|让|帮助)$"
+)
+GENERIC_LABEL = {"规模", "总量", "数量", "比重", "占比", "增速", "增幅", "排名", "总额", "金额", "数", "量", "总数", ""}
+MAX_LABEL = 16
+
+
+@dataclass
+class Fact:
+    doc: str
+    start: int
+    end: int
+    text: str
+    value: float | int
+    unit: str
+    qualifier: str
+    kind: str
+    metric: str
+    metric_id: str | None
+    region: str
+    region_code: str
+    period: str
+    sentence: str
+    value_high: float | int | None = None
+
+    def as_json(self) -> dict[str, object]:
+        d: dict[str, object] = {
+            "doc": self.doc, "start": self.start, "end": self.end, "text": self.text,
+            "value": self.value, "unit": self.unit, "qualifier": self.qualifier, "kind": self.kind,
+            "metric": self.metric, "region": self.region, "period": self.period,
+        }  # fmt: skip
+        if self.value_high is not None:
+            d["value_high"] = self.value_high
+        d["metric_id"] = self.metric_id
+        return d
+
+
+@dataclass
+class Heading:
+    start: int
+    period: Period | None
+    top: bool
+    future: bool
+
+
+class DocContext:
+    """Everything attribution needs to know about one document, computed once."""
+
+    def __init__(self, doc_id: str, text: str, norm: str, bounds: Boundaries, gaz: Gazetteer,
+                 region: Region, doc_year: int | None, date_known: bool) -> None:  # fmt: skip
+        self.doc_id, self.text, self.norm, self.bounds, self.gaz = doc_id, text, norm, bounds, gaz
+        self.region = region
+        self.city = region if region.level != "province" and region.level != "national" else None
+        self.province = gaz.province_of(region)
+        self.doc_year = doc_year
+        self.regions = RegionIndex(gaz.mentions(norm))
+        self.periods = [p for p in find_periods(norm) if not is_comparison(norm, p)]
+        self.period_starts = [p.start for p in self.periods]
+        self.relative = relative_years(norm) if date_known and doc_year else []
+        self.relative_starts = [r[0] for r in self.relative]
+        self.headings = self._headings()
+        self.heading_starts = [h.start for h in self.headings]
+        self.sentence_ends = [m.start() for m in regex.finditer(r"[。!?\n]", norm)]
+
+    def _headings(self) -> list[Heading]:
+        out: list[Heading] = []
+        pos = 0
+        future = False
+        for line in self.norm.split("\n"):
+            stripped = line.strip()
+            is_heading = 0 < len(stripped) <= 40 and not stripped.endswith(("。", ",")) and (
+                HEADING_RE.match(stripped) is not None or "。" not in stripped and len(stripped) <= 20
+            )
+            if is_heading:
+                top = TOP_HEADING_RE.match(stripped) is not None
+                is_future = FUTURE_HEADING_RE.search(stripped) is not None
+                if is_future:
+                    future = True
+                elif top:
+                    future = False
+                periods = find_periods(line)
+                p = periods[-1] if periods else None
+                if p:
+                    p = Period(pos + p.start, pos + p.end, p.label, p.last_year)
+                out.append(Heading(pos, p, top, future))
+            pos += len(line) + 1
+        return out
+
+    def sentence(self, pos: int) -> tuple[int, int]:
+        i = bisect.bisect_left(self.sentence_ends, pos)
+        start = self.sentence_ends[i - 1] + 1 if i > 0 else 0
+        end = self.sentence_ends[i] if i < len(self.sentence_ends) else len(self.norm)
+        return start, end
+
+    def heading_at(self, pos: int) -> Heading | None:
+        i = bisect.bisect_right(self.heading_starts, pos) - 1
+        return self.headings[i] if i >= 0 else None
+
+
+def _strip_titles(s: str) -> str:
+    return BOOK_TITLE_RE.sub("", s)
+
+
+def kind_and_sign(m: Mention, clause_before: str, sentence_before: str, ctx: DocContext) -> tuple[str, bool]:
+    """The kind of a figure and whether its value is a fall (negative)."""
+    if m.hint == "rank":
+        return "rank", False
+    if m.hint == "rank_move":
+        return "difference", m.negative
+    if m.unit == "pp":
+        signs = DIFF_SIGN_RE.findall(clause_before) or DIFF_SIGN_RE.findall(sentence_before[-30:])
+        return "difference", bool(signs) and signs[-1] in DIFF_FALL
+    g = GROWTH_RE.search(clause_before)
+    if m.unit in ("%", "倍"):
+        if g and not regex.search(r"[到至]|占", g.group("tail")):
+            return "growth", g.group("verb") in FALL_WORDS
+        return ("share" if m.unit == "%" else "level"), False
+    if COUNT_FALL_RE.search(clause_before):
+        return "difference", True
+    plain = _strip_titles(sentence_before)
+    if PAST_RE.search(clause_before):
+        return "level", False
+    if TARGET_RE.search(plain[-40:]):
+        return "target", False
+    h = ctx.heading_at(m.start)
+    if h is not None and h.future and not PAST_RE.search(plain[-40:]):
+        return "target", False
+    return "level", False
+
+
+def period_of(m: Mention, sent_start: int, ctx: DocContext) -> str:
+    """The nearest year before the figure in its sentence; then a heading; then the document's year."""
+    i = bisect.bisect_left(ctx.period_starts, m.start) - 1
+    best: Period | None = None
+    if i >= 0 and ctx.periods[i].start >= sent_start and ctx.periods[i].end <= m.start:
+        best = ctx.periods[i]
+    j = bisect.bisect_left(ctx.relative_starts, m.start) - 1
+    if j >= 0 and ctx.relative[j][0] >= sent_start and ctx.doc_year:
+        if best is None or ctx.relative[j][0] > best.start:
+            return str(ctx.doc_year + ctx.relative[j][2])
+    if best is not None:
+        return best.label
+    h = ctx.heading_at(m.start)
+    if h is not None and h.period is not None:
+        return h.period.label
+    return str(ctx.doc_year) if ctx.doc_year else ""
+
+
+def _resolve(rm: RegionMention, ctx: DocContext) -> Region:
+    if rm.self_ref == "city":
+        return ctx.city or ctx.region
+    if rm.self_ref == "province":
+        return ctx.province
+    if rm.self_ref == "region":
+        return ctx.region
+    assert rm.region is not None
+    return rm.region
+
+
+def region_of(m: Mention, kind: str, sent_start: int, ctx: DocContext, respective: Region | None) -> Region:
+    if respective is not None:
+        return respective
+    for rm in ctx.regions.before(sent_start, m.start):
+        prev = ctx.norm[max(0, rm.start - 2) : rm.start]
+        nxt = ctx.norm[rm.end : rm.end + 1]
+        scope = prev.endswith(("占", "居", "列", "于", "比", "较", "在")) or nxt in ("第", "首")
+        if rm.self_ref and kind in ("rank", "share", "difference"):
+            continue  # 居全国第一, 占全省32%: the scope, not the subject
+        if scope and kind in ("rank", "share", "difference"):
+            continue
+        if scope and nxt in ("第", "首"):
+            continue
+        return _resolve(rm, ctx)
+    return ctx.region
+
+
+def _respective(mentions: list[Mention], ctx: DocContext) -> dict[int, Region]:
+    """广州、深圳地铁客运量分别达1409万、1305万人次: the n-th region goes with the n-th figure."""
+    out: dict[int, Region] = {}
+    for k, m in enumerate(mentions):
+        s, _ = ctx.sentence(m.start)
+        j = ctx.norm.rfind("分别", s, m.start)
+        if j == -1 or m.start in out:
+            continue
+        regions = [rm for rm in reversed(ctx.regions.before(s, j)) if rm.region is not None and not rm.self_ref]
+        if len(regions) < 2:
+            continue
+        group = [q for q in mentions if j < q.start < ctx.sentence(m.start)[1]]
+        if len(group) == len(regions):
+            for q, rm in zip(group, regions, strict=True):
+                out[q.start] = _resolve(rm, ctx)
+    return out
+
+
+def metric_label(m: Mention, kind: str, clause: tuple[int, int], ctx: DocContext, prev_subject: str) -> tuple[str, str]:
+    """A short label of what is measured and the subject noun it rests on."""
+    norm = ctx.norm
+    before_raw = _strip_titles(norm[clause[0] : m.start])
+    after = norm[m.end : clause[1]]
+    before = TRAIL_RE.sub("", before_raw)
+    before = _strip_regions(LEAD_RE.sub("", before), ctx)
+    before = TRAIL_RE.sub("", before)
+    label = before
+    noun_after = regex.match(r"[^\s,;。!?、:()]{2,20}", after.lstrip())
+    after_text = noun_after.group() if noun_after else ""
+    after_text = regex.sub(r"^(?:以上|以下|左右|多|余|的)+", "", after_text)
+    if (not label or VERB_BEFORE_RE.search(TRAIL_RE.sub("", before_raw.rstrip())) or len(label) < 2) and after_text:
+        label = after_text
+    if label in GENERIC_LABEL or len(label) <= 2 and prev_subject:
+        label = prev_subject + label if prev_subject and label not in prev_subject else (label or prev_subject)
+    if kind == "growth" and not label.endswith(("增速", "增幅", "增长")):
+        label = (label or prev_subject) + "增速"
+    elif kind == "share" and not regex.search(r"率|比重|占比|比例|份额|强度|普及", label):
+        label = (label or prev_subject) + "占比"
+    elif kind == "rank" and "排名" not in label:
+        label = (label or prev_subject) + "排名"
+    label = label[-MAX_LABEL:]
+    subject = regex.sub(r"(?:增速|占比|排名|增幅)$", "", label)
+    return label, subject
+
+
+def _strip_regions(s: str, ctx: DocContext) -> str:
+    for _ in range(3):
+        m = ctx.gaz.pattern.match(s)
+        if not m:
+            break
+        s = LEAD_RE.sub("", s[m.end() :])
+    return s
+
+
+def attribute(mentions: list[Mention], ctx: DocContext, catalog: MetricCatalog | None = None) -> list[Fact]:
+    catalog = catalog or metric_catalog()
+    facts: list[Fact] = []
+    respective = _respective(mentions, ctx)
+    prev_subject = ""
+    prev_sentence = -1
+    for m in mentions:
+        if ctx.regions.inside(m.start, m.end):
+            continue  # 五家渠市, 七台河: part of a place name
+        s_start, s_end = ctx.sentence(m.start)
+        if s_start != prev_sentence:
+            prev_subject, prev_sentence = "", s_start
+        clause = ctx.bounds.clause(m.start)
+        clause_before = ctx.norm[clause[0] : m.start]
+        sentence_before = ctx.norm[s_start : m.start]
+        kind, negative = kind_and_sign(m, clause_before, sentence_before, ctx)
+        region = region_of(m, kind, s_start, ctx, respective.get(m.start))
+        period = period_of(m, s_start, ctx)
+        label, subject = metric_label(m, kind, clause, ctx, prev_subject)
+        if subject:
+            prev_subject = subject
+        value = -m.value if negative else m.value
+        high = None
+        if m.value_high is not None:
+            high = -m.value_high if negative else m.value_high
+        facts.append(
+            Fact(
+                doc=ctx.doc_id, start=m.start, end=m.end, text=ctx.text[m.start : m.end],
+                value=_num(value), unit=m.unit, qualifier=m.qualifier, kind=kind, metric=label,
+                metric_id=catalog.match(label), region=region.name, region_code=region.code,
+                period=period, sentence=ctx.text[s_start:s_end].strip(),
+                value_high=_num(high) if high is not None else None,
+            )
+        )  # fmt: skip
+    return facts
+
+
+def _num(v: Decimal) -> int | float:
+    return to_json_number(v)

@@ -1,0 +1,106 @@
+"""The extraction core for one document: metadata, quantities and their attribution.
+
+Plain Python, no Dagster and no database: the orchestration layer and the CLI both call this.
+Stateless per document, so documents can be processed in any order, in parallel, anywhere.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from .attribution import DocContext, Fact, attribute
+from .documents import Quarantined, SourceDocument, list_corpus, read_document
+from .metadata import DocRecord, parse_metadata
+from .quantities import Boundaries, find_quantities
+from .regions import gazetteer
+from .text import normalise
+
+
+@dataclass
+class Extraction:
+    doc: DocRecord
+    facts: list[Fact]
+
+
+def extract_text(doc_id: str, text: str) -> Extraction:
+    """Metadata and facts of one decoded document."""
+    norm = normalise(text)
+    gaz = gazetteer()
+    record, region = parse_metadata(doc_id, norm, gaz)
+    date = record.reply_date or record.publish_date
+    if date:
+        year, known = int(date[:4]), True
+    else:
+        year, known = _latest_year(norm), False
+    bounds = Boundaries(norm)
+    ctx = DocContext(doc_id, text, norm, bounds, gaz, region, year, known)
+    mentions = find_quantities(text, norm, bounds)
+    return Extraction(record, attribute(mentions, ctx))
+
+
+def _latest_year(norm: str) -> int | None:
+    from .periods import find_periods
+
+    years = [p.last_year for p in find_periods(norm) if p.last_year <= 2100]
+    return max(years) if years else None
+
+
+def extract_source(doc: SourceDocument) -> Extraction:
+    return extract_text(doc.doc_id, doc.text)
+
+
+def _extract_path(path: str) -> tuple[SourceDocument | Quarantined, Extraction | None]:
+    src = read_document(Path(path))
+    if isinstance(src, Quarantined):
+        return src, None
+    try:
+        return src, extract_source(src)
+    except Exception as e:  # a bug on one document must not stop the corpus
+        return Quarantined(src.path, src.sha256, f"extraction failed: {type(e).__name__}: {e}"), None
+
+
+def extract_paths(
+    paths: Iterable[Path], workers: int = 1, progress: Callable[[int, int], None] | None = None
+) -> Iterator[tuple[SourceDocument | Quarantined, Extraction | None]]:
+    """Read and extract many files, in input order, optionally over several processes."""
+    items = [str(p) for p in paths]
+    total = len(items)
+    if workers <= 1 or total < 8:
+        results: Iterable[tuple[SourceDocument | Quarantined, Extraction | None]] = map(_extract_path, items)
+    else:
+        pool = ProcessPoolExecutor(max_workers=workers)
+        results = pool.map(_extract_path, items, chunksize=max(1, min(64, total // (workers * 8) or 1)))
+    for i, r in enumerate(results, 1):
+        if progress:
+            progress(i, total)
+        yield r
+
+
+def extract_corpus_to_jsonl(corpus: Path, facts_path: Path, docs_path: Path, workers: int = 1,
+                            progress: Callable[[int, int], None] | None = None) -> dict[str, int]:  # fmt: skip
+    """Write the SCHEMA.md facts and docs JSONL for every document of a folder."""
+    facts_path.parent.mkdir(parents=True, exist_ok=True)
+    docs_path.parent.mkdir(parents=True, exist_ok=True)
+    counts = {"documents": 0, "facts": 0, "quarantined": 0}
+    quarantined: list[Quarantined] = []
+    tmp_f, tmp_d = facts_path.with_suffix(facts_path.suffix + ".tmp"), docs_path.with_suffix(docs_path.suffix + ".tmp")
+    with tmp_f.open("w", encoding="utf-8") as ff, tmp_d.open("w", encoding="utf-8") as fd:
+        for src, ex in extract_paths(list_corpus(corpus), workers=workers, progress=progress):
+            if ex is None:
+                assert isinstance(src, Quarantined)
+                quarantined.append(src)
+                counts["quarantined"] += 1
+                continue
+            counts["documents"] += 1
+            fd.write(json.dumps(ex.doc.as_json(), ensure_ascii=False) + "\n")
+            for f in ex.facts:
+                ff.write(json.dumps(f.as_json(), ensure_ascii=False) + "\n")
+                counts["facts"] += 1
+    tmp_f.replace(facts_path)
+    tmp_d.replace(docs_path)
+    counts["_quarantine"] = quarantined  # type: ignore[assignment]
+    return counts

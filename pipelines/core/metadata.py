@@ -1,0 +1,238 @@
+"""Document metadata: title, dates, proposal number, session, addressee, responder, region, number."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from importlib import resources
+
+import regex
+
+from .numerals import CN_DIGIT_CHARS, parse_chinese_integer
+from .regions import NATIONAL_CODE, PROVINCE_ABBREVIATIONS, Gazetteer, Region
+
+CN_NUM = "一二三四五六七八九十"
+AGENCY_SUFFIX = r"(?:局|厅|委员会|委|办公室|办公厅|人民政府|政府|中心|部|院|署|处|办|管委会|协会)"
+AGENCY_RE = regex.compile(rf"^[\p{{Han}}()]{{2,30}}{AGENCY_SUFFIX}$")
+JUNK_RE = regex.compile(
+    r"买球|网站|下载|打印|首页|当前位置|您的位置|分享到|字号|关闭窗口|扫一扫|收藏|浏览次数|责编|版式|审核|监制|"
+    r"特别声明|主办单位|访问量|返回顶部|\bEnd\b|>>|›"
+)
+DATE_CN_RE = regex.compile(
+    rf"(?P<y>(?:19|20)\d{{2}}|[{CN_DIGIT_CHARS}]{{4}})\s*年\s*(?P<m>\d{{1,2}}|[{CN_NUM}]{{1,3}})\s*月\s*"
+    rf"(?P<d>\d{{1,2}}|[{CN_NUM}]{{1,3}})\s*[日号]"
+)
+DATE_ISO_RE = regex.compile(r"(?<!\d)((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
+TITLE_REPLY_RE = regex.compile(r"关于.{4,80}?(?:的答复|的回复|答复的函|的函|答复|提案|建议|议案)(?:函)?$")
+TITLE_BODY_RE = regex.compile(r"提出的[“\"《]?(关于.{2,80}?的?(?:提案|建议|议案))[”\"》]?(?:已)?收悉")
+SALUTATION_RE = regex.compile(r"^(?:尊敬的)?(?P<who>[\p{Han}·]{2,20}?)[:：]$")
+SESSION_RE = regex.compile(
+    rf"(?P<s>[\p{{Han}}]{{0,8}}?第?[{CN_NUM}]+届[\p{{Han}}]{{0,12}}?第?[{CN_NUM}]+次(?:全体)?会议)"
+)
+PROPOSAL_RE = regex.compile(r"第\s*(\d{6,10})\s*号(?:提案|建议|议案)?")
+INDEX_NO_RE = regex.compile(r"(?:索\s*引\s*号\s*[:：]?\s*)?(?<![A-Za-z0-9])([A-Z]{1,4}\d{4,}/\d{4}-\d{3,})")
+DOC_NO_RE = regex.compile(r"[\p{Han}]{1,12}[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）]\s*\d{1,5}\s*号[A-Z]?")
+SELF_AGENCY_RE = regex.compile(r"我(厅|局|委|办)")
+REPRESENT_RE = regex.compile(r"我代表([\p{Han}]{2,12}?(?:人民政府|国务院|政府))")
+NEWS_SOURCE_RE = regex.compile(rf"^([\p{{Han}}]{{2,16}}{AGENCY_SUFFIX})(?:统计显示|数据显示|消息|发布|表示|公布)")
+
+
+@dataclass
+class DocRecord:
+    doc: str
+    title: str | None = None
+    reply_date: str | None = None
+    publish_date: str | None = None
+    proposal_no: str | None = None
+    session: str | None = None
+    addressee: str | None = None
+    responder: str | None = None
+    region: str | None = None
+    doc_number: str | None = None
+
+    def as_json(self) -> dict[str, object]:
+        return asdict(self)
+
+
+@lru_cache(maxsize=1)
+def agency_abbreviations() -> dict[str, str]:
+    text = resources.files("pipelines.core").joinpath("data/agencies.csv").read_text(encoding="utf-8")
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+    return {r["abbreviation"]: r["stem"] for r in csv.DictReader(io.StringIO("\n".join(lines)))}
+
+
+def _cn_or_int(s: str) -> int | None:
+    return int(s) if s.isdigit() else parse_chinese_integer(s)
+
+
+def parse_date(m: regex.Match[str]) -> str | None:
+    y, mo, d = _cn_or_int(m.group("y")), _cn_or_int(m.group("m")), _cn_or_int(m.group("d"))
+    if not (y and mo and d) or not (1 <= mo <= 12 and 1 <= d <= 31):
+        return None
+    return f"{y:04d}-{mo:02d}-{d:02d}"
+
+
+def _iso(m: regex.Match[str]) -> str | None:
+    y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    return f"{y:04d}-{mo:02d}-{d:02d}" if 1 <= mo <= 12 and 1 <= d <= 31 else None
+
+
+def _lines(norm: str) -> list[str]:
+    return [ln.strip(" •·\t") for ln in norm.split("\n") if ln.strip(" •·\t")]
+
+
+def find_title(lines: list[str], norm: str) -> str | None:
+    head = lines[:12]
+    for ln in head:
+        m = TITLE_REPLY_RE.search(ln)
+        if m and not JUNK_RE.fullmatch(ln):
+            return m.group()
+    for ln in lines:
+        m = regex.fullmatch(r"【([^】]{4,60})】.*", ln)
+        if m:
+            return m.group(1)
+    m = TITLE_BODY_RE.search(norm[:600])
+    if m:
+        return m.group(1)
+    for ln in head[:3]:
+        if SALUTATION_RE.match(ln) or JUNK_RE.search(ln) or len(ln) < 4:
+            continue
+        title = regex.split(r"——|—|\s{2,}", ln)[0].strip()
+        if 4 <= len(title) <= 40 and not title.endswith(("。", ":")):
+            return title
+        break
+    return None
+
+
+def find_addressee(lines: list[str]) -> str | None:
+    for ln in lines[:15]:
+        m = SALUTATION_RE.match(ln)
+        if m and not regex.search(r"各位|同志们|女士们|先生们|来源|时间|索引|发布|主题|文号", ln):
+            return m.group("who")
+    return None
+
+
+def find_dates(lines: list[str], norm: str) -> tuple[str | None, str | None]:
+    """(reply date, publish date)."""
+    publish = None
+    header = "\n".join(lines[:10])
+    for m in DATE_ISO_RE.finditer(header):
+        publish = _iso(m)
+        if publish:
+            break
+    reply = None
+    for ln in reversed(lines[-6:]):
+        found = [parse_date(m) for m in DATE_CN_RE.finditer(ln)]
+        found = [d for d in found if d]
+        if found and len(ln) <= 30:
+            reply = found[-1]
+            break
+    if reply is None:
+        # A speech: ——2024年3月5日在…会议上
+        m = regex.search(r"——\s*" + DATE_CN_RE.pattern, header)
+        if m:
+            reply = parse_date(m)
+    return reply, publish
+
+
+def find_session(lines: list[str]) -> str | None:
+    header = "".join(lines[:12])
+    m = SESSION_RE.search(header)
+    if not m:
+        return None
+    s = m.group("s")
+    # Trim leading words that are not part of the name (在广东省…, 关于市政协…).
+    s = regex.sub(r"^(?:关于|在|于|的|及|和)+", "", s)
+    return s
+
+
+def find_doc_number(lines: list[str]) -> str | None:
+    header = "\n".join(lines[:12])
+    m = INDEX_NO_RE.search(header)
+    if m:
+        return m.group(1)
+    m = DOC_NO_RE.search(header)
+    if m:
+        return regex.sub(r"\s+", "", m.group())
+    return None
+
+
+def find_doc_region(lines: list[str], norm: str, gaz: Gazetteer, agency: str | None, doc_number: str | None,
+                    title: str | None) -> Region:  # fmt: skip
+    """The document's own region: from its agency, its title, its number, then the text."""
+    for source in (agency, title):
+        if source:
+            for rm in gaz.mentions(source):
+                if rm.region is not None and not rm.self_ref:
+                    return rm.region
+    if doc_number and doc_number[0] in PROVINCE_ABBREVIATIONS:
+        return gaz.region(PROVINCE_ABBREVIATIONS[doc_number[0]])
+    counts: Counter[str] = Counter()
+    self_words: Counter[str] = Counter()
+    for rm in gaz.mentions(norm):
+        if rm.region is not None and rm.self_ref != "national":
+            counts[rm.region.code] += 1
+        elif rm.self_ref:
+            self_words[rm.self_ref] += 1
+    if self_words and self_words.most_common(1)[0][0] == "national" or not counts:
+        if self_words.get("national") or "国务院" in norm[:300]:
+            return gaz.region(NATIONAL_CODE)
+    if not counts:
+        return gaz.region(NATIONAL_CODE)
+    # 我市 points to the most named prefecture; 我省 to the most named province.
+    prefer = "prefecture" if self_words.get("city", 0) >= self_words.get("province", 0) else "province"
+    ranked = counts.most_common()
+    for code, _ in ranked:
+        r = gaz.region(code)
+        if r.level == prefer:
+            return r
+    return gaz.region(ranked[0][0])
+
+
+def find_responder(lines: list[str], norm: str, region: Region, doc_number: str | None) -> str | None:
+    for ln in lines[:8]:
+        if AGENCY_RE.match(ln) and not JUNK_RE.search(ln):
+            return ln
+    for ln in reversed(lines[-5:]):
+        if AGENCY_RE.match(ln) and not JUNK_RE.search(ln):
+            return ln
+    m = REPRESENT_RE.search(norm[:400])
+    if m:
+        who = m.group(1)
+        if who.startswith(("省", "市", "区", "县")) and region.level != "national":
+            who = region.name + who[1:]
+        return who
+    m = NEWS_SOURCE_RE.search(norm[:80])
+    if m:
+        return m.group(1)
+    m = SELF_AGENCY_RE.search(norm)
+    if m and doc_number:
+        abbrevs = agency_abbreviations()
+        body = doc_number[1:] if doc_number[0] in PROVINCE_ABBREVIATIONS else doc_number
+        for ab in sorted(abbrevs, key=len, reverse=True):
+            if body.startswith(ab):
+                suffix = {"厅": "厅", "局": "局", "委": "委员会", "办": "办公室"}[m.group(1)]
+                return region.name + abbrevs[ab] + suffix
+    return None
+
+
+def parse_metadata(doc_id: str, norm: str, gaz: Gazetteer) -> tuple[DocRecord, Region]:
+    lines = _lines(norm)
+    rec = DocRecord(doc=doc_id)
+    rec.title = find_title(lines, norm)
+    rec.reply_date, rec.publish_date = find_dates(lines, norm)
+    header = "\n".join(lines[:12])
+    m = PROPOSAL_RE.search(header)
+    rec.proposal_no = m.group(1) if m else None
+    rec.session = find_session(lines)
+    rec.addressee = find_addressee(lines)
+    rec.doc_number = find_doc_number(lines)
+    header_agency = next((ln for ln in lines[:8] if AGENCY_RE.match(ln)), None)
+    signature = next((ln for ln in reversed(lines[-5:]) if AGENCY_RE.match(ln)), None)
+    region = find_doc_region(lines, norm, gaz, header_agency or signature, rec.doc_number, rec.title)
+    rec.region = region.name
+    rec.responder = find_responder(lines, norm, region, rec.doc_number)
+    return rec, region

@@ -1,0 +1,58 @@
+"""The metric catalog: synonyms of an indicator map to one canonical metric id."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import regex
+
+
+@dataclass(frozen=True)
+class Metric:
+    metric_id: str
+    name: str
+    synonyms: tuple[str, ...]
+
+
+class MetricCatalog:
+    def __init__(self, metrics: list[Metric]) -> None:
+        self.metrics = metrics
+        by_synonym: dict[str, str] = {}
+        for m in metrics:
+            for s in (m.name, *m.synonyms):
+                by_synonym.setdefault(s, m.metric_id)
+        self.by_synonym = by_synonym
+        # Longest synonym first, so 数字经济核心产业 wins over 数字经济.
+        self.pattern = regex.compile(
+            "|".join(regex.escape(s) for s in sorted(by_synonym, key=len, reverse=True))
+        )
+
+    def match(self, label: str) -> str | None:
+        """The id of the longest synonym contained in ``label``, or None."""
+        best: str | None = None
+        for m in self.pattern.finditer(label, overlapped=True):
+            if best is None or len(m.group()) > len(best):
+                best = m.group()
+        return self.by_synonym[best] if best else None
+
+
+def _rows(text: str) -> list[dict[str, str]]:
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+    return list(csv.DictReader(io.StringIO("\n".join(lines))))
+
+
+@lru_cache(maxsize=1)
+def metric_catalog() -> MetricCatalog:
+    text = resources.files("pipelines.core").joinpath("data/metrics.csv").read_text(encoding="utf-8")
+    metrics = [
+        Metric(r["metric_id"].strip(), r["name"].strip(), tuple(s for s in r["synonyms"].split("|") if s))
+        for r in _rows(text)
+    ]
+    ids = [m.metric_id for m in metrics]
+    if len(ids) != len(set(ids)):
+        raise ValueError("metrics.csv: duplicate metric_id")
+    return MetricCatalog(metrics)

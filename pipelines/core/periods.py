@@ -1,0 +1,82 @@
+"""Time expressions: years, quarters, halves, months, plan periods (十四五) and spans."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from .numerals import CN_DIGIT_CHARS, parse_chinese_integer
+
+_CN_Q = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+YEAR = rf"(?:(?:19|20)\d{{2}}|[{CN_DIGIT_CHARS}]{{4}})"
+PERIOD_RE = regex.compile(
+    rf"(?P<span>(?P<y1>{YEAR})\s*(?:年)?\s*(?:-|—|~|至|到)\s*(?P<y2>{YEAR})\s*年)"
+    rf"|(?P<year>{YEAR})\s*年(?:度)?(?P<rest>(?:底|末|初)?"
+    r"(?:第?(?P<q>[一二三四1-4])季度|(?P<h>上|下)半年|(?P<m>\d{1,2})月|前(?P<qn>[一二三1-3])季度)?)"
+    r"|“?(?P<plan>十[一二三四五六七八九]五)”?(?:规划|时期|期间|末|以来)?"
+)
+# Before a year these words make it a comparison base (比2020年末提高), not the period of the figure.
+COMPARISON_BEFORE = ("比", "较", "与", "同", "相比", "对比", "高于", "低于")
+RELATIVE_YEARS = {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "上一年": -1, "前年": -2, "明年": 1}
+RELATIVE_RE = regex.compile("|".join(RELATIVE_YEARS))
+
+
+@dataclass(frozen=True)
+class Period:
+    start: int
+    end: int
+    label: str
+    last_year: int
+
+
+def _year(s: str) -> int | None:
+    if s.isdigit():
+        return int(s)
+    v = parse_chinese_integer(s)
+    return v if v and 1900 <= v <= 2100 else None
+
+
+def plan_span(ordinal: str) -> tuple[int, int] | None:
+    """十四五 -> (2021, 2025). Five-year plans run in step from the fifth (1976-1980)."""
+    n = parse_chinese_integer(ordinal[:-1])
+    if n is None or n < 5:
+        return None
+    first = 1976 + 5 * (n - 5)
+    return first, first + 4
+
+
+def find_periods(norm: str) -> list[Period]:
+    out: list[Period] = []
+    for m in PERIOD_RE.finditer(norm):
+        if m.group("span"):
+            y1, y2 = _year(m.group("y1")), _year(m.group("y2"))
+            if y1 and y2 and y1 <= y2:
+                out.append(Period(m.start(), m.end(), f"{y1}-{y2}", y2))
+        elif m.group("year"):
+            y = _year(m.group("year"))
+            if y is None:
+                continue
+            label = str(y)
+            if m.group("q"):
+                label = f"{y}Q{_CN_Q[m.group('q')]}"
+            elif m.group("h"):
+                label = f"{y}H{1 if m.group('h') == '上' else 2}"
+            elif m.group("m") and 1 <= int(m.group("m")) <= 12:
+                label = f"{y}-{int(m.group('m')):02d}"
+            out.append(Period(m.start(), m.end(), label, y))
+        elif m.group("plan"):
+            span = plan_span(m.group("plan"))
+            if span:
+                out.append(Period(m.start(), m.end(), f"{span[0]}-{span[1]}", span[1]))
+    return out
+
+
+def is_comparison(norm: str, p: Period) -> bool:
+    before = norm[max(0, p.start - 3) : p.start]
+    return before.endswith(COMPARISON_BEFORE)
+
+
+def relative_years(norm: str) -> list[tuple[int, int, int]]:
+    """(start, end, offset in years) of 今年, 去年, ..."""
+    return [(m.start(), m.end(), RELATIVE_YEARS[m.group()]) for m in RELATIVE_RE.finditer(norm)]

@@ -1,0 +1,76 @@
+"""The unit catalog: surface form -> canonical unit, scale and dimension.
+
+The catalog is a CSV (``data/units.csv``) that an analyst can read and extend. A row may name cue
+words: a bare letter such as ``G`` is bandwidth only when its clause speaks of 带宽 or 出口.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from importlib import resources
+
+import regex
+
+
+@dataclass(frozen=True)
+class Unit:
+    surface: str
+    unit: str
+    scale: Decimal
+    dimension: str
+    cue: regex.Pattern[str] | None
+    # Characters that, right after the surface, make it part of a noun (家庭, 部门): not a unit.
+    not_before: str = ""
+
+    @property
+    def is_count(self) -> bool:
+        return self.dimension == "count"
+
+
+def _read_rows(text: str) -> list[dict[str, str]]:
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+    return list(csv.DictReader(io.StringIO("\n".join(lines))))
+
+
+@lru_cache(maxsize=1)
+def load_units() -> dict[str, Unit]:
+    """Load the packaged catalog, keyed by surface form."""
+    text = resources.files("pipelines.core").joinpath("data/units.csv").read_text(encoding="utf-8")
+    units: dict[str, Unit] = {}
+    for row in _read_rows(text):
+        surface = row["surface"].strip()
+        if surface in units:
+            raise ValueError(f"units.csv: duplicate surface form {surface!r}")
+        cue = row.get("cue", "").strip()
+        units[surface] = Unit(
+            surface=surface,
+            unit=row["unit"].strip(),
+            scale=Decimal(row["scale"].strip()),
+            dimension=row["dimension"].strip(),
+            cue=regex.compile(cue) if cue else None,
+            not_before=(row.get("not_before") or "").strip(),
+        )
+    return units
+
+
+def canonical_units() -> list[dict[str, str]]:
+    """One row per canonical unit with its dimension and surface forms, for ``dim_unit``."""
+    by_unit: dict[str, dict[str, object]] = {}
+    for u in load_units().values():
+        row = by_unit.setdefault(u.unit, {"unit": u.unit, "dimension": u.dimension, "surfaces": []})
+        row["surfaces"].append(u.surface)  # type: ignore[union-attr]
+    # Rates combine two units (元/月); the catalog lists their sides, the warehouse their pairs.
+    return [
+        {"unit": k, "dimension": str(v["dimension"]), "surface_forms": "、".join(v["surfaces"])}  # type: ignore[arg-type]
+        for k, v in sorted(by_unit.items())
+    ]
+
+
+def unit_alternation() -> str:
+    """A regex alternation of every surface form, longest first so 个百分点 wins over 个."""
+    forms = sorted(load_units(), key=len, reverse=True)
+    return "|".join(regex.escape(f) for f in forms)
