@@ -123,7 +123,7 @@ class DocContext:
         for line in self.norm.split("\n"):
             stripped = line.strip()
             is_heading = 0 < len(stripped) <= 40 and not stripped.endswith(("。", ",")) and (
-                HEADING_RE.match(stripped) is not None or "。" not in stripped and len(stripped) <= 20
+                HEADING_RE.match(stripped) is not None or ("。" not in stripped and len(stripped) <= 20)
             )
             if is_heading:
                 top = TOP_HEADING_RE.match(stripped) is not None
@@ -189,9 +189,9 @@ def period_of(m: Mention, sent_start: int, ctx: DocContext) -> str:
     if i >= 0 and ctx.periods[i].start >= sent_start and ctx.periods[i].end <= m.start:
         best = ctx.periods[i]
     j = bisect.bisect_left(ctx.relative_starts, m.start) - 1
-    if j >= 0 and ctx.relative[j][0] >= sent_start and ctx.doc_year:
-        if best is None or ctx.relative[j][0] > best.start:
-            return str(ctx.doc_year + ctx.relative[j][2])
+    if (j >= 0 and ctx.relative[j][0] >= sent_start and ctx.doc_year
+            and (best is None or ctx.relative[j][0] > best.start)):  # fmt: skip
+        return str(ctx.doc_year + ctx.relative[j][2])
     if best is not None:
         return best.label
     h = ctx.heading_at(m.start)
@@ -231,7 +231,7 @@ def region_of(m: Mention, kind: str, sent_start: int, ctx: DocContext, respectiv
 def _respective(mentions: list[Mention], ctx: DocContext) -> dict[int, Region]:
     """广州、深圳地铁客运量分别达1409万、1305万人次: the n-th region goes with the n-th figure."""
     out: dict[int, Region] = {}
-    for k, m in enumerate(mentions):
+    for _k, m in enumerate(mentions):
         s, _ = ctx.sentence(m.start)
         j = ctx.norm.rfind("分别", s, m.start)
         if j == -1 or m.start in out:
@@ -260,7 +260,7 @@ def metric_label(m: Mention, kind: str, clause: tuple[int, int], ctx: DocContext
     after_text = regex.sub(r"^(?:以上|以下|左右|多|余|的)+", "", after_text)
     if (not label or VERB_BEFORE_RE.search(TRAIL_RE.sub("", before_raw.rstrip())) or len(label) < 2) and after_text:
         label = after_text
-    if label in GENERIC_LABEL or len(label) <= 2 and prev_subject:
+    if label in GENERIC_LABEL or (len(label) <= 2 and prev_subject):
         label = prev_subject + label if prev_subject and label not in prev_subject else (label or prev_subject)
     if kind == "growth" and not label.endswith(("增速", "增幅", "增长")):
         label = (label or prev_subject) + "增速"

@@ -9,6 +9,7 @@ import hashlib
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import ClassVar
 
 from charset_normalizer import from_bytes
 
@@ -35,8 +36,8 @@ class Quarantined:
 
 
 class _VisibleText(HTMLParser):
-    BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "title", "section", "article", "td"}
-    SKIP = {"script", "style", "noscript", "template", "head"}
+    BLOCK: ClassVar[set[str]] = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "title", "section", "article", "td"}
+    SKIP: ClassVar[set[str]] = {"script", "style", "noscript", "template", "head"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -94,9 +95,7 @@ def doc_id_for(path: Path) -> str:
 
 def _looks_binary(data: bytes) -> bool:
     sample = data[:4096]
-    if b"\x00" in sample and not (sample.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_shape(sample)):
-        return True
-    return False
+    return bool(b"\x00" in sample and not (sample.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_shape(sample)))
 
 
 def _utf16_shape(sample: bytes) -> bool:
@@ -112,7 +111,16 @@ def read_document(path: Path) -> SourceDocument | Quarantined:
         data = path.read_bytes()
     except OSError as e:
         return Quarantined(str(path), "", f"unreadable: {e.strerror or e}")
-    sha = hashlib.sha256(data).hexdigest()
+    return parse_bytes(path, data)
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def parse_bytes(path: Path, data: bytes, sha: str | None = None) -> SourceDocument | Quarantined:
+    """Decode the bytes of one file into a document, or say why it cannot be one."""
+    sha = sha or sha256_of(data)
     if not data.strip():
         return Quarantined(str(path), sha, "empty file")
     if len(data) > MAX_BYTES:

@@ -144,8 +144,8 @@ def find_session(lines: list[str]) -> str | None:
     if not m:
         return None
     s = m.group("s")
-    # Trim leading words that are not part of the name (在广东省…, 关于市政协…).
-    s = regex.sub(r"^(?:关于|在|于|的|及|和)+", "", s)
+    # Trim leading words that are not part of the name (在广东省…, 答复关于市政协…).
+    s = regex.sub(r"^.*(?:关于|在|于)", "", s)
     return s
 
 
@@ -177,10 +177,8 @@ def find_doc_region(lines: list[str], norm: str, gaz: Gazetteer, agency: str | N
             counts[rm.region.code] += 1
         elif rm.self_ref:
             self_words[rm.self_ref] += 1
-    if self_words and self_words.most_common(1)[0][0] == "national" or not counts:
-        if self_words.get("national") or "国务院" in norm[:300]:
-            return gaz.region(NATIONAL_CODE)
-    if not counts:
+    national = self_words.get("national", 0) > max(self_words.get("city", 0), self_words.get("province", 0))
+    if not counts or national or "国务院" in norm[:300]:
         return gaz.region(NATIONAL_CODE)
     # 我市 points to the most named prefecture; 我省 to the most named province.
     prefer = "prefecture" if self_words.get("city", 0) >= self_words.get("province", 0) else "province"

@@ -67,9 +67,8 @@ def parse_chinese_integer(s: str) -> int | None:
             if last_small_unit and unit >= last_small_unit:
                 return None  # 百千 is not a numeral
             if digit is None:
-                if ch not in "十拾" or small:
-                    if small or section or total:
-                        return None
+                if (ch not in "十拾" or small) and (small or section or total):
+                    return None
                 digit = 1  # 十五 = 15, 百 = 100
             small += digit * unit
             digit = None
@@ -81,7 +80,8 @@ def parse_chinese_integer(s: str) -> int | None:
             if group == 0 and not (section or total):
                 group = 1  # 万 alone = 10000
             if unit == 10**8:
-                total = (total + section + group) * unit
+                # 五万亿 multiplies the 万 section; 一万亿零一亿 adds a second 亿 group to the first.
+                total = total + (section + group) * unit if section + group else total * unit
                 section = 0
             else:
                 if last_big_unit == 10**4 and group == 0:

@@ -28,7 +28,8 @@ from .units import Unit, load_units, unit_alternation
 
 AR = r"\d+(?:,\d{3})+(?:\.\d+)?(?![\d,])|\d+(?:\.\d+)?"
 CN = rf"[{CN_NUMERAL_CHARS}]+(?:点[{CN_DIGIT_CHARS}]+)?"
-MULT = "[十百千万亿]+"
+# A multiplier run: 万, 亿, 万亿, 千万, 百亿... (never 亿千: in 1000亿千瓦时 the 千 belongs to the unit).
+MULT = "(?:[十百千]?(?:万亿|亿|万)|[十百千])"
 
 # Qualifier words, longest first. Words before the number are outside the span (as in the gold).
 PRE_QUALIFIERS: list[tuple[str, str]] = sorted(
@@ -246,19 +247,16 @@ def _generic(m, norm, bounds, units, keep, bare) -> None:  # noqa: C901 - one gr
     unit_s, up = m.group("unit"), m.group("up")
     approx = m.group("ap1") or m.group("ap2")
     prev = norm[start - 1 : start]
-    if up:
+    if up and not (cn and all(ch in "十百千万亿" for ch in cn)):
         # 上 only counts before a bare multiplier: 上亿次, 上千万; elsewhere it is the verb or noun.
-        if not (cn and all(ch in "十百千万亿" for ch in cn)):
-            start += 1
-            up = None
-            prev = "上"
+        start += 1
+        up = None
+        prev = "上"
     if ar:
-        if prev and (prev.isascii() and prev.isalpha() or prev in "./-_#"):
-            return  # PM2.5, C919, MB1532375/2023-00025
-        if norm[start - 1 : start] == "第" or (start and norm[start - 1 : start] == "第"):
+        if prev and ((prev.isascii() and prev.isalpha()) or prev in "./_#" or (prev == "-" and not unit_s)):
+            return  # PM2.5, C919, MB1532375/2023-00025 (but 3-5万元 is a range)
+        if prev == "第":
             return
-        if m.group("ap1") and mult_s == "" and approx:
-            pass
         value = parse_arabic(ar)
         mult = multiplier_value(mult_s)
         if value is None or mult is None:
@@ -319,9 +317,9 @@ def _generic(m, norm, bounds, units, keep, bare) -> None:  # noqa: C901 - one gr
                 return  # 千家万户, 百场: a bare multiplier is a figure only with 近/超/上/余
             if unit.dimension == "duration" and unit.unit == "年" and mult_s:
                 return
-        if unit.dimension == "money" and cn and len(cn) == 1 and cn in "十百千万亿":
-            if not (up or approx or _pre_qualifier(norm, start)):
-                return
+        if (unit.dimension == "money" and cn and len(cn) == 1 and cn in "十百千万亿"
+                and not (up or approx or _pre_qualifier(norm, start))):  # fmt: skip
+            return
         value = value * unit.scale
         unit_name = unit.unit
         if alt:

@@ -1,0 +1,95 @@
+"""`zhibiao eval`: score predicted facts against hand-made answers in the SCHEMA.md format.
+
+Matching follows SCHEMA.md: a prediction matches a gold fact of the same document when their
+spans overlap, the units are equal and the values agree to a relative 1e-6 (one-to-one).
+Gold facts marked optional neither reward nor penalise.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def _close(a: object, b: object) -> bool:
+    try:
+        x, y = float(a), float(b)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+    return x == y or abs(x - y) <= 1e-6 * max(abs(x), abs(y))
+
+
+def _overlap(g: dict, p: dict) -> int:
+    return min(g["end"], p["end"]) - max(g["start"], p["start"])
+
+
+@dataclass
+class Score:
+    gold: int = 0
+    pred: int = 0
+    matched: int = 0
+    kind_ok: int = 0
+    missed: list[dict] = field(default_factory=list)
+    spurious: list[dict] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        return self.matched / self.pred if self.pred else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.matched / self.gold if self.gold else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def score(gold: list[dict], pred: list[dict]) -> Score:
+    s = Score()
+    by_doc: dict[str, list[int]] = {}
+    for i, p in enumerate(pred):
+        by_doc.setdefault(p.get("doc", ""), []).append(i)
+    used: set[int] = set()
+    ignored: set[int] = set()
+    for g in gold:
+        candidates = [i for i in by_doc.get(g["doc"], []) if i not in used and _overlap(g, pred[i]) > 0]
+        match = [i for i in candidates if pred[i].get("unit") == g["unit"] and _close(pred[i].get("value"), g["value"])]
+        best = max(match, key=lambda i: _overlap(g, pred[i]), default=None)
+        if g.get("optional"):
+            if best is not None:
+                used.add(best)
+            ignored.update(candidates)
+            continue
+        s.gold += 1
+        if best is None:
+            s.missed.append(g)
+            continue
+        used.add(best)
+        s.matched += 1
+        s.kind_ok += pred[best].get("kind") == g.get("kind") or pred[best].get("kind") in (g.get("kind") or [])
+    counted = [i for i in range(len(pred)) if i not in ignored or i in used]
+    opt_used = {i for i in used if i in ignored}
+    s.pred = len(counted) - len(opt_used)
+    s.spurious = [pred[i] for i in counted if i not in used]
+    return s
+
+
+def evaluate_files(gold_path: Path, pred_path: Path, show_errors: bool = False) -> str:
+    s = score(read_jsonl(gold_path), read_jsonl(pred_path))
+    lines = [
+        f"gold {s.gold}  pred {s.pred}  matched {s.matched}",
+        f"mention precision {s.precision:.4f}  recall {s.recall:.4f}  F1 {s.f1:.4f}",
+        f"kind accuracy {s.kind_ok / s.matched if s.matched else 0:.4f}",
+    ]
+    if show_errors:
+        lines += [f"MISSED   {g['doc']} {g['start']}-{g['end']} {g['text']!r}" for g in s.missed]
+        lines += [f"SPURIOUS {p.get('doc')} {p.get('start')}-{p.get('end')} {p.get('text')!r}" for p in s.spurious]
+    return "\n".join(lines)

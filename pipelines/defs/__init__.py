@@ -1,0 +1,1 @@
+"""Dagster definitions: the orchestration layer around the extraction core and the warehouse."""

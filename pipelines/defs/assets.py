@@ -1,0 +1,163 @@
+"""Assets: corpus files -> parsed documents and facts -> dimensions -> SQL models -> published
+warehouse -> exports. Each writes through SQL to this run's build copy of the warehouse; nothing
+is pickled into DAGSTER_HOME."""
+
+
+import dagster as dg
+
+from ..warehouse import exports as ex
+from ..warehouse.load import extract_changed, load_dimensions, sync_raw_documents
+from ..warehouse.models import SqlModel, load_models, run_model
+from ..warehouse.store import connect, publish, start_build
+from .resources import ZhibiaoResource
+
+MART_TABLES_FOR_EXPORT = ("dim_document", "fct_metric_fact", "dim_unit", "dim_metric", "quarantine")
+
+
+def markdown_preview(con, table: str, limit: int = 10) -> dg.MetadataValue:
+    cur = con.execute(f"select * from {table} limit {limit}")  # noqa: S608 - our own table names
+    cols = [d[0] for d in cur.description]
+    rows = cur.fetchall()
+
+    def cell(v: object) -> str:
+        s = "" if v is None else str(v)
+        return s.replace("|", "\\|").replace("\n", " ")[:60]
+
+    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    lines += ["| " + " | ".join(cell(v) for v in r) + " |" for r in rows]
+    return dg.MetadataValue.md("\n".join(lines))
+
+
+def _count(con, table: str) -> int:
+    return con.execute(f"select count(*) from {table}").fetchone()[0]  # noqa: S608
+
+
+@dg.asset(key="raw_document", group_name="ingest", kinds={"duckdb"}, pool="duckdb")
+def raw_document(context: dg.AssetExecutionContext, zhibiao: ZhibiaoResource) -> dg.MaterializeResult:
+    """Every file of the corpus folder, decoded, with its content hash. Only new or changed files
+    are decoded again; files that cannot be documents go to ``quarantine`` with the reason."""
+    paths = zhibiao.paths(context.run_id)
+    start_build(paths)
+    with connect(paths.build) as con:
+        res = sync_raw_documents(con, zhibiao.corpus, lambda s, i, n: zhibiao.report(context, s, i, n))
+        n = _count(con, "raw_document")
+        q_preview = markdown_preview(con, "quarantine")
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": n,
+            "files_seen": res.seen,
+            "new_or_changed": len(res.changed),
+            "deleted": len(res.deleted),
+            "quarantined": len(res.quarantined),
+            "quarantine_preview": q_preview,
+            "corpus": str(zhibiao.corpus),
+        }
+    )
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec("dim_document", deps=["raw_document"], kinds={"duckdb"}, group_name="extract",
+                     description="Document metadata: title, dates, proposal number, session, addressee, "
+                                 "responder, region, reference number."),  # fmt: skip
+        dg.AssetSpec("fct_metric_fact", deps=["raw_document"], kinds={"duckdb"}, group_name="extract",
+                     description="One row per quantity: span, surface text, sentence, value in the canonical "
+                                 "unit, qualifier, kind, metric, region, period."),  # fmt: skip
+    ],
+    pool="duckdb",
+)
+def documents_and_facts(context: dg.AssetExecutionContext, zhibiao: ZhibiaoResource):
+    """Run the extraction core on new or changed documents (in parallel) and replace their rows."""
+    paths = zhibiao.paths(context.run_id)
+    with connect(paths.build) as con:
+        stats = extract_changed(con, zhibiao.n_workers(), lambda s, i, n: zhibiao.report(context, s, i, n))
+        yield dg.MaterializeResult(
+            asset_key="dim_document",
+            metadata={"dagster/row_count": _count(con, "dim_document"), "re_extracted": stats["extracted"],
+                      "removed": stats["removed"], "preview": markdown_preview(con, "dim_document")},  # fmt: skip
+        )
+        by_kind = dict(con.execute("select kind, count(*) from fct_metric_fact group by kind").fetchall())
+        yield dg.MaterializeResult(
+            asset_key="fct_metric_fact",
+            metadata={"dagster/row_count": _count(con, "fct_metric_fact"), "new_facts": stats["facts"],
+                      "failed_documents": stats["failed"], "by_kind": dg.MetadataValue.json(by_kind),
+                      "preview": markdown_preview(con, "fct_metric_fact")},  # fmt: skip
+        )
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec("dim_unit", deps=["raw_document"], kinds={"duckdb"}, group_name="dimensions",
+                     description="Canonical units from the unit catalog (pipelines/core/data/units.csv)."),
+        dg.AssetSpec("dim_metric", deps=["raw_document"], kinds={"duckdb"}, group_name="dimensions",
+                     description="Canonical metrics and their synonyms (pipelines/core/data/metrics.csv)."),
+        dg.AssetSpec("dim_region", deps=["raw_document"], kinds={"duckdb"}, group_name="dimensions",
+                     description="Every province, prefecture and county with its administrative code."),
+    ],
+    pool="duckdb",
+)
+def dimensions(context: dg.AssetExecutionContext, zhibiao: ZhibiaoResource):
+    """Dimension tables from the packaged catalogs and the gazetteer."""
+    with connect(zhibiao.paths(context.run_id).build) as con:
+        counts = load_dimensions(con)
+        for table, n in counts.items():
+            yield dg.MaterializeResult(asset_key=table, metadata={"dagster/row_count": n,
+                                                                  "preview": markdown_preview(con, table)})
+
+
+def sql_model_asset(model: SqlModel) -> dg.AssetsDefinition:
+    @dg.asset(
+        name=model.name,
+        deps=list(model.depends_on),
+        group_name="marts" if model.layer == "marts" else "staging",
+        kinds={"duckdb", "sql"},
+        pool="duckdb",
+        description=model.description or f"SQL model {model.path.name}",
+        metadata={"sql_file": str(model.path)},
+    )
+    def _model(context: dg.AssetExecutionContext, zhibiao: ZhibiaoResource) -> dg.MaterializeResult:
+        with connect(zhibiao.paths(context.run_id).build) as con:
+            n = run_model(con, model)
+            return dg.MaterializeResult(metadata={"dagster/row_count": n, "preview": markdown_preview(con, model.name)})
+
+    return _model
+
+
+MODELS = load_models()
+MODEL_ASSETS = [sql_model_asset(m) for m in MODELS]
+
+
+@dg.asset(
+    deps=["fct_metric_fact", "dim_document", "dim_unit", "dim_metric", "dim_region"] + [m.name for m in MODELS],
+    group_name="publish",
+    kinds={"duckdb"},
+    pool="duckdb",
+)
+def published_warehouse(context: dg.AssetExecutionContext, zhibiao: ZhibiaoResource) -> dg.MaterializeResult:
+    """Swap this run's build into place (atomic rename): readers see the old or the new warehouse,
+    never a half-written one."""
+    paths = zhibiao.paths(context.run_id)
+    publish(paths)
+    return dg.MaterializeResult(metadata={"path": str(paths.published),
+                                          "size_bytes": paths.published.stat().st_size})  # fmt: skip
+
+
+@dg.asset(deps=["published_warehouse"], group_name="exports", kinds={"parquet"})
+def exports(context: dg.AssetExecutionContext, zhibiao: ZhibiaoResource) -> dg.MaterializeResult:
+    """Parquet for every table and mart, facts also partitioned by region and year (hive style),
+    plus the facts and docs JSONL of SCHEMA.md. Each file is written atomically."""
+    out = zhibiao.exports
+    out.mkdir(parents=True, exist_ok=True)
+    rows: dict[str, int] = {}
+    with connect(zhibiao.paths(context.run_id).published, read_only=True) as con:
+        for table in [*MART_TABLES_FOR_EXPORT, *(m.name for m in MODELS)]:
+            rows[table] = ex.write_parquet(con, table, out / f"{table}.parquet")
+        ex.write_partitioned_facts(con, out / "facts_by_region_year")
+        n_facts, n_docs = ex.write_jsonl(con, out / "facts.jsonl", out / "docs.jsonl")
+    return dg.MaterializeResult(
+        metadata={"export_dir": str(out), "tables": dg.MetadataValue.json(rows), "facts_jsonl": n_facts,
+                  "docs_jsonl": n_docs}  # fmt: skip
+    )
+
+
+ALL_ASSETS = [raw_document, documents_and_facts, dimensions, *MODEL_ASSETS, published_warehouse, exports]

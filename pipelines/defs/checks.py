@@ -1,0 +1,68 @@
+"""Asset checks: spans match the text, no duplicate facts, units in the catalog, and every SQL data
+test under sql/tests (a query that returns no rows when all is well)."""
+
+
+from pathlib import Path
+
+import dagster as dg
+
+from ..core.units import load_units
+from ..warehouse.models import SqlTest, load_tests, run_test
+from ..warehouse.store import connect
+from .resources import ZhibiaoResource
+
+
+def _db(context: dg.AssetCheckExecutionContext, zhibiao: ZhibiaoResource) -> Path:
+    """This run's build if it is still there, else the published warehouse (same content once published)."""
+    paths = zhibiao.paths(context.run.run_id)
+    return paths.build if paths.build.exists() else paths.published
+
+
+def _result(n_bad: int, rows: list[tuple], what: str) -> dg.AssetCheckResult:
+    return dg.AssetCheckResult(
+        passed=n_bad == 0,
+        metadata={"failing_rows": n_bad, "examples": dg.MetadataValue.json([list(map(str, r)) for r in rows]),
+                  "what": what},  # fmt: skip
+    )
+
+
+@dg.asset_check(asset="fct_metric_fact", description="Every fact's text equals its span in the document.")
+def fact_text_matches_span(context: dg.AssetCheckExecutionContext, zhibiao: ZhibiaoResource) -> dg.AssetCheckResult:
+    sql = """select f.fact_id, f.surface_text, substring(r.text, f.start_offset + 1, f.end_offset - f.start_offset)
+             from fct_metric_fact f join raw_document r using (doc_id)
+             where substring(r.text, f.start_offset + 1, f.end_offset - f.start_offset) <> f.surface_text"""
+    with connect(_db(context, zhibiao), read_only=True) as con:
+        n = con.execute(f"select count(*) from ({sql})").fetchone()[0]
+        return _result(n, con.execute(sql + " limit 5").fetchall(), "fact text differs from its span")
+
+
+@dg.asset_check(asset="fct_metric_fact", description="No two facts share a document and span.")
+def no_duplicate_facts(context: dg.AssetCheckExecutionContext, zhibiao: ZhibiaoResource) -> dg.AssetCheckResult:
+    sql = """select doc_id, start_offset, end_offset, count(*) from fct_metric_fact
+             group by all having count(*) > 1"""
+    with connect(_db(context, zhibiao), read_only=True) as con:
+        rows = con.execute(sql).fetchall()
+        return _result(len(rows), rows[:5], "duplicate facts")
+
+
+@dg.asset_check(asset="fct_metric_fact", description="Every unit is a canonical unit of the unit catalog.")
+def units_in_catalog(context: dg.AssetCheckExecutionContext, zhibiao: ZhibiaoResource) -> dg.AssetCheckResult:
+    known = sorted({u.unit for u in load_units().values()})
+    with connect(_db(context, zhibiao), read_only=True) as con:
+        rows = con.execute(
+            "select unit, count(*) from fct_metric_fact where not list_contains(?, unit) group by unit", [known]
+        ).fetchall()
+        return _result(len(rows), rows[:5], "units missing from units.csv")
+
+
+def sql_test_check(test: SqlTest) -> dg.AssetChecksDefinition:
+    @dg.asset_check(asset=test.tests, name=test.name, description=test.description or f"sql/tests/{test.path.name}")
+    def _check(context: dg.AssetCheckExecutionContext, zhibiao: ZhibiaoResource) -> dg.AssetCheckResult:
+        with connect(_db(context, zhibiao), read_only=True) as con:
+            n, rows = run_test(con, test)
+            return _result(n, rows, test.description)
+
+    return _check
+
+
+ALL_CHECKS = [fact_text_matches_span, no_duplicate_facts, units_in_catalog, *(sql_test_check(t) for t in load_tests())]

@@ -1,0 +1,3 @@
+-- tests: fct_metric_fact
+-- description: Every fact id appears once.
+select fact_id, count(*) as n from fct_metric_fact group by fact_id having count(*) > 1

@@ -1,0 +1,3 @@
+-- tests: fct_metric_fact
+-- description: Values are finite numbers.
+select fact_id, value from fct_metric_fact where value is null or isnan(value) or isinf(value)

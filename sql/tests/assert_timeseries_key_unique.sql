@@ -1,0 +1,3 @@
+-- tests: mart_metric_timeseries
+-- description: One row per region, metric, kind, unit and period.
+select region, series_metric, kind, unit, period, count(*) from mart_metric_timeseries group by all having count(*) > 1

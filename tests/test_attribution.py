@@ -1,0 +1,62 @@
+"""Attribution rules on sentences of our own: kind, sign, region, period, metric, document fields."""
+
+from pipelines.core.extract import extract_text
+
+
+def facts(text: str, doc: str = "t"):
+    return {f.text: f for f in extract_text(doc, text).facts}
+
+
+def test_kinds_and_signs():
+    f = facts("2022年,杭州市工业企业用电成本下降6.8%,数字经济核心产业增加值增长9.1%,占GDP比重28.3%,"
+              "高于全省平均水平1.5个百分点,低于目标0.3个百分点,规模居全省第一。\n2022年12月1日")
+    assert (f["6.8%"].kind, f["6.8%"].value) == ("growth", -6.8)
+    assert (f["9.1%"].kind, f["9.1%"].value) == ("growth", 9.1)
+    assert f["28.3%"].kind == "share"
+    assert (f["1.5个百分点"].kind, f["1.5个百分点"].value) == ("difference", 1.5)
+    assert (f["0.3个百分点"].kind, f["0.3个百分点"].value) == ("difference", -0.3)
+    assert f["第一"].kind == "rank"
+    assert all(x.region == "杭州市" and x.period == "2022" for x in f.values())
+
+
+def test_target_takes_the_year_it_aims_at():
+    f = facts("尊敬的王委员:\n到2025年,全市数字经济核心产业增加值力争达到1500亿元。\n成都市经济和信息化局\n2023年5月4日")
+    t = f["1500亿元"]
+    assert (t.kind, t.period, t.region) == ("target", "2025", "成都市")
+    assert t.metric_id == "digital_core_value_added"
+
+
+def test_self_references_resolve_to_the_documents_region():
+    text = "武汉市数据局\n我市5G基站达到3.1万个,全省5G基站达到9.2万个,全国5G基站达到337.7万个。\n2023年3月1日"
+    f = facts(text)
+    assert f["3.1万个"].region == "武汉市"
+    assert f["9.2万个"].region == "湖北省"
+    assert f["337.7万个"].region == "全国"
+    assert f["3.1万个"].metric_id == "base_stations_5g"
+
+
+def test_respective_regions():
+    f = facts("2025年,广州、深圳地铁单日最高客运量分别达1409万、1305万人次。")
+    assert (f["1409万"].region, f["1305万人次"].region) == ("广州市", "深圳市")
+    assert f["1409万"].unit == "人次"
+
+
+def test_period_from_quarter_and_heading():
+    text = "一、2024年工作回顾\n全省网络零售额增长12.3%。2025年一季度,软件业务收入增长10.2%。"
+    f = facts(text)
+    assert f["12.3%"].period == "2024"
+    assert f["10.2%"].period == "2025Q1"
+
+
+def test_document_metadata_from_a_gbk_like_header():
+    text = ("索引号:MB0012345/2024-00031\n关于加快数字经济发展的提案的答复\n关于市政协九届三次会议第20240117号提案的答复\n"
+            "李明委员:\n您提出的提案收悉。我局高度重视。\n南京市数据局\n二〇二四年六月十八日")
+    d = extract_text("x", text).doc
+    assert d.title == "关于加快数字经济发展的提案的答复"
+    assert d.reply_date == "2024-06-18"
+    assert d.proposal_no == "20240117"
+    assert d.session == "市政协九届三次会议"
+    assert d.addressee == "李明委员"
+    assert d.responder == "南京市数据局"
+    assert d.region == "南京市"
+    assert d.doc_number == "MB0012345/2024-00031"
