@@ -1,0 +1,189 @@
+"""Incremental loads: only new or changed documents (by content hash) are read and extracted again."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from ..core.attribution import Fact
+from ..core.documents import Quarantined, doc_id_for, list_corpus, parse_bytes, sha256_of
+from ..core.extract import Extraction, extract_text
+from ..core.metadata import DocRecord
+from ..core.metrics import metric_catalog
+from ..core.regions import gazetteer
+from ..core.units import canonical_units
+from .store import FACT_COLUMNS, replace_rows, replace_table
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class SyncResult:
+    seen: int = 0
+    changed: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    quarantined: list[Quarantined] = field(default_factory=list)
+
+
+def sync_raw_documents(con: duckdb.DuckDBPyConnection, corpus: Path, progress: Progress | None = None) -> SyncResult:
+    """Bring ``raw_document`` and ``quarantine`` in line with the corpus folder."""
+    paths = list_corpus(corpus)
+    known = dict(con.execute("select path, sha256 from raw_document").fetchall())
+    known_ids = dict(con.execute("select doc_id, path from raw_document").fetchall())
+    res = SyncResult(seen=len(paths))
+    rows: list[dict[str, object]] = []
+    ids_now: dict[str, str] = {}
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    for i, path in enumerate(paths, 1):
+        if progress and (i % 500 == 0 or i == len(paths)):
+            progress("reading files", i, len(paths))
+        key = str(path)
+        try:
+            data = path.read_bytes()
+        except OSError as e:
+            res.quarantined.append(Quarantined(key, "", f"unreadable: {e.strerror or e}"))
+            continue
+        sha = sha256_of(data)
+        doc_id = doc_id_for(path)
+        if doc_id in ids_now:
+            res.quarantined.append(Quarantined(key, sha, f"duplicate document id {doc_id!r} (also {ids_now[doc_id]})"))
+            continue
+        if known.get(key) == sha:
+            ids_now[doc_id] = key
+            continue
+        src = parse_bytes(path, data, sha)
+        if isinstance(src, Quarantined):
+            res.quarantined.append(src)
+            continue
+        ids_now[doc_id] = key
+        res.changed.append(doc_id)
+        rows.append(
+            {"doc_id": doc_id, "path": key, "sha256": sha, "encoding": src.encoding, "size_bytes": src.size_bytes,
+             "n_chars": len(src.text), "text": src.text, "ingested_at": now}
+        )  # fmt: skip
+    res.deleted = [d for d in known_ids if d not in ids_now]
+    table = pa.Table.from_pylist(rows) if rows else None
+    replace_rows(con, "raw_document", "doc_id", res.changed + res.deleted, table)
+    q = pa.Table.from_pylist(
+        [{"path": x.path, "sha256": x.sha256, "reason": x.reason, "quarantined_at": now} for x in res.quarantined],
+        schema=pa.schema([("path", pa.string()), ("sha256", pa.string()), ("reason", pa.string()),
+                          ("quarantined_at", pa.timestamp("us"))]),
+    )  # fmt: skip
+    con.execute("delete from quarantine")
+    replace_rows(con, "quarantine", "path", [], q)
+    return res
+
+
+def _extract_row(item: tuple[str, str]) -> Extraction | tuple[str, str]:
+    doc_id, text = item
+    try:
+        return extract_text(doc_id, text)
+    except Exception as e:  # one bad document must not stop the others
+        return doc_id, f"extraction failed: {type(e).__name__}: {e}"
+
+
+def extract_changed(con: duckdb.DuckDBPyConnection, workers: int = 1, progress: Progress | None = None) -> dict[str, int]:
+    """Parse and extract every raw document whose hash differs from the one last extracted."""
+    todo = con.execute(
+        """select r.doc_id, r.text, r.sha256, r.path from raw_document r
+           left join dim_document d using (doc_id)
+           where d.doc_id is null or d.sha256 <> r.sha256 order by r.doc_id"""
+    ).fetchall()
+    gone = [r[0] for r in con.execute(
+        "select doc_id from dim_document where doc_id not in (select doc_id from raw_document)").fetchall()]  # fmt: skip
+    meta = {r[0]: (r[2], r[3]) for r in todo}
+    items = [(r[0], r[1]) for r in todo]
+    docs: list[dict[str, object]] = []
+    facts: list[dict[str, object]] = []
+    failed: list[tuple[str, str]] = []
+    if workers > 1 and len(items) >= 64:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = list(_progress(pool.map(_extract_row, items, chunksize=32), len(items), progress))
+    else:
+        results = list(_progress(map(_extract_row, items), len(items), progress))
+    for r in results:
+        if isinstance(r, tuple):
+            failed.append(r)
+            continue
+        sha, path = meta[r.doc.doc]
+        docs.append(_doc_row(r.doc, sha, path))
+        facts.extend(_fact_row(f) for f in r.facts)
+    touched = [d for d, _ in items] + gone
+    replace_rows(con, "dim_document", "doc_id", touched, pa.Table.from_pylist(docs) if docs else None)
+    replace_rows(con, "fct_metric_fact", "doc_id", touched, _facts_table(facts) if facts else None)
+    if failed:
+        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        paths = {d: meta[d][1] for d, _ in failed}
+        q = pa.Table.from_pylist([{"path": paths[d], "sha256": meta[d][0], "reason": why, "quarantined_at": now}
+                                  for d, why in failed])  # fmt: skip
+        replace_rows(con, "quarantine", "path", list(paths.values()), q)
+    return {"extracted": len(docs), "facts": len(facts), "removed": len(gone), "failed": len(failed)}
+
+
+def _progress(it, total: int, progress: Progress | None):
+    for i, x in enumerate(it, 1):
+        if progress and (i % 200 == 0 or i == total):
+            progress("extracting", i, total)
+        yield x
+
+
+def _date(s: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(s) if s else None
+    except ValueError:
+        return None
+
+
+def _doc_row(d: DocRecord, sha: str, path: str) -> dict[str, object]:
+    region = gazetteer().lookup(d.region) if d.region and d.region != "全国" else None
+    return {
+        "doc_id": d.doc, "title": d.title, "reply_date": _date(d.reply_date), "publish_date": _date(d.publish_date),
+        "proposal_no": d.proposal_no, "session": d.session, "addressee": d.addressee, "responder": d.responder,
+        "region": d.region, "region_code": region.code if region else ("000000" if d.region == "全国" else None),
+        "doc_number": d.doc_number, "sha256": sha, "path": path,
+    }  # fmt: skip
+
+
+def _fact_row(f: Fact) -> dict[str, object]:
+    return {
+        "fact_id": f"{f.doc}:{f.start}:{f.end}", "doc_id": f.doc, "start_offset": f.start, "end_offset": f.end,
+        "surface_text": f.text, "sentence": f.sentence, "value": float(f.value),
+        "value_high": float(f.value_high) if f.value_high is not None else None, "unit": f.unit,
+        "qualifier": f.qualifier, "kind": f.kind, "metric": f.metric, "metric_id": f.metric_id,
+        "region": f.region, "region_code": f.region_code, "period": f.period,
+    }  # fmt: skip
+
+
+def _facts_table(rows: list[dict[str, object]]) -> pa.Table:
+    schema = pa.schema(
+        [(c, pa.int32() if c in ("start_offset", "end_offset") else pa.float64() if c in ("value", "value_high")
+          else pa.string()) for c in FACT_COLUMNS]
+    )  # fmt: skip
+    return pa.Table.from_pylist(rows, schema=schema)
+
+
+def load_dimensions(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """dim_unit, dim_metric and dim_region from the packaged catalogs and gazetteer."""
+    units = canonical_units()
+    replace_table(con, "dim_unit", pa.Table.from_pylist(units))
+    cat = metric_catalog()
+    replace_table(
+        con, "dim_metric",
+        pa.Table.from_pylist([{"metric_id": m.metric_id, "name": m.name, "synonyms": "|".join(m.synonyms)}
+                              for m in cat.metrics]),
+    )  # fmt: skip
+    gaz = gazetteer()
+    regions = []
+    for r in gaz.by_code.values():
+        city = gaz.city_of(r) if r.level == "county" else r
+        regions.append({"region_code": r.code, "name": r.name, "level": r.level,
+                        "province_code": r.province_code if r.level != "national" else None,
+                        "prefecture_code": city.code if r.level in ("county", "prefecture") else None})  # fmt: skip
+    replace_table(con, "dim_region", pa.Table.from_pylist(regions))
+    return {"dim_unit": len(units), "dim_metric": len(cat.metrics), "dim_region": len(regions)}

@@ -1,0 +1,94 @@
+"""SQL models: plain ``.sql`` files under ``sql/``, each a SELECT that becomes a table.
+
+A model's dependencies are the tables it reads, declared in its header as
+``-- depends_on: a, b``. Data tests under ``sql/tests/`` are queries that return no rows when all
+is well; their header names the model they test (``-- tests: mart_x``).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from graphlib import TopologicalSorter
+from pathlib import Path
+
+import duckdb
+import regex
+
+HEADER_RE = regex.compile(r"^--\s*(depends_on|tests|description)\s*:\s*(.*)$", regex.M)
+
+
+@dataclass(frozen=True)
+class SqlModel:
+    name: str
+    path: Path
+    layer: str
+    sql: str
+    depends_on: tuple[str, ...]
+    description: str
+
+
+@dataclass(frozen=True)
+class SqlTest:
+    name: str
+    path: Path
+    sql: str
+    tests: str
+    description: str
+
+
+def sql_dir() -> Path:
+    """``sql/`` of the project: ZHIBIAO_SQL_DIR, else beside the package (editable install or checkout)."""
+    env = os.environ.get("ZHIBIAO_SQL_DIR")
+    if env:
+        return Path(env)
+    here = Path(__file__).resolve().parents[2] / "sql"
+    if here.is_dir():
+        return here
+    return Path.cwd() / "sql"
+
+
+def _headers(text: str) -> dict[str, str]:
+    return {m.group(1): m.group(2).strip() for m in HEADER_RE.finditer(text)}
+
+
+def load_models(root: Path | None = None) -> list[SqlModel]:
+    """Every model under sql/ (tests excluded), in dependency order."""
+    root = root or sql_dir()
+    models: dict[str, SqlModel] = {}
+    for path in sorted(root.rglob("*.sql")):
+        if "tests" in path.relative_to(root).parts:
+            continue
+        text = path.read_text(encoding="utf-8")
+        h = _headers(text)
+        deps = tuple(d.strip() for d in h.get("depends_on", "").split(",") if d.strip())
+        name = path.stem
+        if name in models:
+            raise ValueError(f"two SQL models named {name}: {models[name].path} and {path}")
+        models[name] = SqlModel(name, path, path.parent.name, text, deps, h.get("description", ""))
+    order = TopologicalSorter({n: [d for d in m.depends_on if d in models] for n, m in models.items()})
+    return [models[n] for n in order.static_order()]
+
+
+def load_tests(root: Path | None = None) -> list[SqlTest]:
+    root = root or sql_dir()
+    out = []
+    for path in sorted((root / "tests").glob("*.sql")):
+        text = path.read_text(encoding="utf-8")
+        h = _headers(text)
+        out.append(SqlTest(path.stem, path, text, h.get("tests", ""), h.get("description", "")))
+    return out
+
+
+def run_model(con: duckdb.DuckDBPyConnection, model: SqlModel) -> int:
+    body = model.sql.strip().rstrip(";")
+    con.execute(f"create or replace table {model.name} as {body}")
+    return con.execute(f"select count(*) from {model.name}").fetchone()[0]  # type: ignore[index]
+
+
+def run_test(con: duckdb.DuckDBPyConnection, test: SqlTest, limit: int = 10) -> tuple[int, list[tuple]]:
+    """(number of failing rows, up to ``limit`` of them)."""
+    body = test.sql.strip().rstrip(";")
+    n = con.execute(f"select count(*) from ({body})").fetchone()[0]  # type: ignore[index]
+    rows = con.execute(f"select * from ({body}) limit {limit}").fetchall() if n else []
+    return n, rows

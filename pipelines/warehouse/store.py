@@ -1,0 +1,163 @@
+"""The DuckDB warehouse: schema, incremental loads through Arrow, and atomic publishing.
+
+Writers work on a build copy (``zhibiao.build.duckdb``); ``publish`` swaps it into place with an
+atomic rename, so analysts reading ``zhibiao.duckdb`` never block a run and never see half a run.
+A file lock lets one writer in at a time; a second run waits, then stops with a clear message.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+SCHEMA_SQL = """
+create table if not exists raw_document (
+    doc_id varchar primary key, path varchar not null, sha256 varchar not null, encoding varchar,
+    size_bytes bigint, n_chars bigint, text varchar not null, ingested_at timestamp
+);
+create table if not exists dim_document (
+    doc_id varchar primary key, title varchar, reply_date date, publish_date date, proposal_no varchar,
+    session varchar, addressee varchar, responder varchar, region varchar, region_code varchar,
+    doc_number varchar, sha256 varchar not null, path varchar not null
+);
+create table if not exists fct_metric_fact (
+    fact_id varchar primary key, doc_id varchar not null, start_offset integer not null,
+    end_offset integer not null, surface_text varchar not null, sentence varchar, value double not null,
+    value_high double, unit varchar not null, qualifier varchar not null, kind varchar not null,
+    metric varchar, metric_id varchar, region varchar, region_code varchar, period varchar
+);
+create table if not exists quarantine (
+    path varchar primary key, sha256 varchar, reason varchar not null, quarantined_at timestamp
+);
+"""
+
+FACT_COLUMNS = [
+    "fact_id", "doc_id", "start_offset", "end_offset", "surface_text", "sentence", "value", "value_high",
+    "unit", "qualifier", "kind", "metric", "metric_id", "region", "region_code", "period",
+]  # fmt: skip
+
+
+class WarehouseBusy(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class WarehousePaths:
+    published: Path
+    run_id: str = "local"
+
+    @property
+    def build(self) -> Path:
+        # One build file per run: two runs never write the same file.
+        return self.published.with_name(f"{self.published.stem}.build-{self.run_id[:12]}.duckdb")
+
+    @property
+    def lock(self) -> Path:
+        return self.published.with_name(self.published.stem + ".lock")
+
+    @property
+    def run_lock(self) -> Path:
+        return self.published.with_name(self.published.stem + ".run.lock")
+
+
+@contextlib.contextmanager
+def file_lock(lock: Path, what: str, wait_seconds: float = 600.0,
+              on_wait: Callable[[str], None] | None = None) -> Iterator[None]:  # fmt: skip
+    """An exclusive lock across processes; waits up to ``wait_seconds`` then raises WarehouseBusy."""
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    told = False
+    with open(lock, "a+") as fh:
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if on_wait and not told:
+                    on_wait(f"waiting: another zhibiao process holds {lock.name} ({what})")
+                    told = True
+                if time.monotonic() >= deadline:
+                    raise WarehouseBusy(
+                        f"another zhibiao process is still {what} (lock {lock}) after {wait_seconds:.0f} s; "
+                        "wait for it to finish and try again"
+                    ) from None
+                time.sleep(0.2)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def start_build(paths: WarehousePaths) -> None:
+    """Begin a run: its build copy starts from the last published state (or empty)."""
+    paths.published.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_builds(paths)
+    for p in (paths.build, paths.build.with_name(paths.build.name + ".wal")):
+        p.unlink(missing_ok=True)
+    with file_lock(paths.lock, "publishing the warehouse"):
+        if paths.published.exists():
+            shutil.copyfile(paths.published, paths.build)
+    with duckdb.connect(str(paths.build)) as con:
+        con.execute(SCHEMA_SQL)
+
+
+def _remove_stale_builds(paths: WarehousePaths, older_than_s: float = 6 * 3600) -> None:
+    """Build files left by killed runs; the published file is untouched by them."""
+    now = time.time()
+    for p in paths.published.parent.glob(f"{paths.published.stem}.build-*.duckdb*"):
+        with contextlib.suppress(OSError):
+            if now - p.stat().st_mtime > older_than_s:
+                p.unlink()
+
+
+def publish(paths: WarehousePaths) -> None:
+    """Atomically replace the published warehouse with this run's build, then drop the build."""
+    with duckdb.connect(str(paths.build)) as con:
+        con.execute("checkpoint")
+    with file_lock(paths.lock, "publishing the warehouse"):
+        tmp = paths.published.with_name(paths.published.name + ".tmp")
+        shutil.copyfile(paths.build, tmp)
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, paths.published)
+    paths.build.unlink(missing_ok=True)
+
+
+def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    if read_only and not path.exists():
+        raise FileNotFoundError(f"no warehouse at {path}: run `zhibiao run` first")
+    return duckdb.connect(str(path), read_only=read_only)
+
+
+def replace_rows(con: duckdb.DuckDBPyConnection, table: str, key: str, keys: list[str], rows: pa.Table | None) -> None:
+    """Delete the rows of ``keys`` and insert ``rows`` (an Arrow table) in one transaction."""
+    con.execute("begin transaction")
+    try:
+        if keys:
+            con.register("_keys", pa.table({"k": pa.array(keys, pa.string())}))
+            con.execute(f"delete from {table} where {key} in (select k from _keys)")  # noqa: S608 - identifiers are ours
+            con.unregister("_keys")
+        if rows is not None and rows.num_rows:
+            con.register("_rows", rows)
+            cols = ", ".join(rows.column_names)
+            con.execute(f"insert into {table} ({cols}) select {cols} from _rows")  # noqa: S608
+            con.unregister("_rows")
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+
+
+def replace_table(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) -> None:
+    con.register("_rows", rows)
+    con.execute(f"create or replace table {table} as select * from _rows")  # noqa: S608
+    con.unregister("_rows")
