@@ -35,7 +35,7 @@ BOOK_TITLE_RE = regex.compile(r"《[^》\n]{0,60}》|“[^”\n]{0,30}”")
 # --- metric label ---------------------------------------------------------------------------
 _TRAIL_WORDS = (
     "累计完成|累计达到|累计|累积|共计|共有|总计|合计|分别|均|已经|已达|已|目前|现已|达到了|达到|达至|达|为|是|至|到|有|"
-    "超过|超出|超|逾|突破|约为|约|将近|近|接近|大约|不到|不足|同比|环比|比上年|较上年|增长|增加|下降|减少|提高到|提高|"
+    "超过|超出|超|逾|突破|约为|(?<![签节制合预公条契履违特集简相邀])约|将近|(?<![最附临就邻亲靠])近|接近|大约|不到|不足|同比|环比|比上年|较上年|增长|增加|下降|减少|提高到|提高|"
     "提升|上涨|实现|完成|拥有|共|增至|降至|上升至|攀升至|的|了|在|占|首次|全年|当年|再|又|仍|稳居|位居|跃居|居|排名|"
     "排|位列|名列|列|继续|保持|持续|一举|高于|低于|快于|增速|增幅|涨幅|上升|年均|平均|仅|只|比|较|每年|连续|"
     "全国|全省|全市|全球|世界|国内|省内|市内|中|内|以上|以下|左右|多|余|分别为|分别达|分别达到|预计"
@@ -53,7 +53,7 @@ VERB_BEFORE_RE = regex.compile(
     r"上线|开发|匹配|打造|认定|创建|支持|安排|获得|获批|落地|签约|办理|服务|覆盖|形成|吸纳|抽调|部署|明确|汇聚|"
     r"包含|涉及|对接|完成|培养|培训|引育|遴选|评选|成立|组建|确定|推荐|共建|布局|新建|改造|惠及|开通|发布|拆解|"
     r"建立|出台|制定|印发|推出|上报|审议|修订|促成|创办|引导|扶持|资助|奖励|补助|联系|增选|吸收|招引|落户|开设|"
-    r"举行|召开|承办|参与|参加|累计发放|了|对|向|给|使|让|帮助)$"
+    r"举行|召开|承办|参与|参加|累计发放|了|对|向|给|使|让|帮助|连续|减少|增加|的|等|和|与|及|、)$"
 )
 GENERIC_LABEL = {"规模", "总量", "数量", "比重", "占比", "增速", "增幅", "排名", "总额", "金额", "数", "量", "总数", ""}
 MAX_LABEL = 16
@@ -217,6 +217,13 @@ def region_of(m: Mention, kind: str, sent_start: int, ctx: DocContext, respectiv
     for rm in ctx.regions.before(sent_start, m.start):
         prev = ctx.norm[max(0, rm.start - 2) : rm.start]
         nxt = ctx.norm[rm.end : rm.end + 1]
+        between = ctx.norm[rm.end : m.start]
+        if "等" in between or (prev.endswith("(") and nxt == ")"):
+            continue  # 广州南沙、深圳湾等8个园区; 大数据(河南)综合试验区: members or names, not the subject
+        if regex.search(r"[、和]", ctx.norm[rm.start - 1 : rm.start] + nxt) and len(between) <= 3:
+            break  # 广州、深圳、惠州、中山4个园区: a list of members; the figure is the document region's
+        if prev.endswith(("高于", "低于", "快于", "慢于", "比", "较", "超过")):
+            continue  # a comparison base
         scope = prev.endswith(("占", "居", "列", "于", "比", "较", "在")) or nxt in ("第", "首")
         if rm.self_ref and kind in ("rank", "share", "difference"):
             continue  # 居全国第一, 占全省32%: the scope, not the subject
@@ -246,22 +253,41 @@ def _respective(mentions: list[Mention], ctx: DocContext) -> dict[int, Region]:
     return out
 
 
-def metric_label(m: Mention, kind: str, clause: tuple[int, int], ctx: DocContext, prev_subject: str) -> tuple[str, str]:
+def metric_label(m: Mention, kind: str, clause: tuple[int, int], ctx: DocContext, prev_subject: str,
+                 prev_end: int) -> tuple[str, str]:  # fmt: skip
     """A short label of what is measured and the subject noun it rests on."""
     norm = ctx.norm
-    before_raw = _strip_titles(norm[clause[0] : m.start])
+    lo = max(clause[0], prev_end)
+    before_raw = _strip_titles(norm[lo : m.start])
+    if kind == "rank":
+        # 综合指标在全国100个城市APP中排名第七: the subject stands before 在/居/排名.
+        cut = regex.search(r"^(.*?)(?:在|居|位居|位列|名列|跃居|跻身|排名|排)", _strip_titles(norm[clause[0] : m.start]))
+        if cut and cut.group(1):
+            before_raw = cut.group(1)
     after = norm[m.end : clause[1]]
     before = TRAIL_RE.sub("", before_raw)
     before = _strip_regions(LEAD_RE.sub("", before), ctx)
     before = TRAIL_RE.sub("", before)
     label = before
-    noun_after = regex.match(r"[^\s,;。!?、:()]{2,20}", after.lstrip())
+    noun_after = regex.match(r"[^\s,;。!?、:()\d的]{2,20}", after.lstrip())
     after_text = noun_after.group() if noun_after else ""
-    after_text = regex.sub(r"^(?:以上|以下|左右|多|余|的)+", "", after_text)
-    if (not label or VERB_BEFORE_RE.search(TRAIL_RE.sub("", before_raw.rstrip())) or len(label) < 2) and after_text:
+    after_text = TRAIL_RE.sub("", regex.sub(r"^(?:以上|以下|左右|多|余|的)+", "", after_text))
+    # The noun after the figure is what it counts (培育了35家服务商, 等8个园区, 对21个部门24个机构).
+    count_first = (
+        not label
+        or len(label) < 2
+        or VERB_BEFORE_RE.search(before_raw.rstrip()) is not None
+        or VERB_BEFORE_RE.search(TRAIL_RE.sub("", before_raw.rstrip())) is not None
+        or "等" in before_raw[-4:]
+        or regex.search(r"在(?:全国|全省|全市)?$", before_raw.rstrip()) is not None
+        or (prev_end > clause[0] and m.start - prev_end <= 5)
+    )
+    if count_first and after_text and kind != "rank":
         label = after_text
+    if kind == "difference" and m.unit == "pp" and prev_subject:
+        label = prev_subject + "差"
     if label in GENERIC_LABEL or (len(label) <= 2 and prev_subject):
-        label = prev_subject + label if prev_subject and label not in prev_subject else (label or prev_subject)
+        label = prev_subject if label in prev_subject else prev_subject + label
     if kind == "growth" and not label.endswith(("增速", "增幅", "增长")):
         label = (label or prev_subject) + "增速"
     elif kind == "share" and not regex.search(r"率|比重|占比|比例|份额|强度|普及", label):
@@ -288,6 +314,7 @@ def attribute(mentions: list[Mention], ctx: DocContext, catalog: MetricCatalog |
     respective = _respective(mentions, ctx)
     prev_subject = ""
     prev_sentence = -1
+    prev_end = -1
     for m in mentions:
         if ctx.regions.inside(m.start, m.end):
             continue  # 五家渠市, 七台河: part of a place name
@@ -300,9 +327,10 @@ def attribute(mentions: list[Mention], ctx: DocContext, catalog: MetricCatalog |
         kind, negative = kind_and_sign(m, clause_before, sentence_before, ctx)
         region = region_of(m, kind, s_start, ctx, respective.get(m.start))
         period = period_of(m, s_start, ctx)
-        label, subject = metric_label(m, kind, clause, ctx, prev_subject)
-        if subject:
+        label, subject = metric_label(m, kind, clause, ctx, prev_subject, prev_end)
+        if subject and kind in ("level", "target"):
             prev_subject = subject
+        prev_end = m.end
         value = -m.value if negative else m.value
         high = None
         if m.value_high is not None:

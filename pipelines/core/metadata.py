@@ -36,7 +36,7 @@ PROPOSAL_RE = regex.compile(r"第\s*(\d{6,10})\s*号(?:提案|建议|议案)?")
 INDEX_NO_RE = regex.compile(r"(?:索\s*引\s*号\s*[:：]?\s*)?(?<![A-Za-z0-9])([A-Z]{1,4}\d{4,}/\d{4}-\d{3,})")
 DOC_NO_RE = regex.compile(r"[\p{Han}]{1,12}[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）]\s*\d{1,5}\s*号[A-Z]?")
 SELF_AGENCY_RE = regex.compile(r"我(厅|局|委|办)")
-REPRESENT_RE = regex.compile(r"我代表([\p{Han}]{2,12}?(?:人民政府|国务院|政府))")
+REPRESENT_RE = regex.compile(r"我代表([\p{Han}]{0,12}?(?:人民政府|国务院|政府))")
 NEWS_SOURCE_RE = regex.compile(rf"^([\p{{Han}}]{{2,16}}{AGENCY_SUFFIX})(?:统计显示|数据显示|消息|发布|表示|公布)")
 
 
@@ -163,7 +163,7 @@ def find_doc_number(lines: list[str]) -> str | None:
 def find_doc_region(lines: list[str], norm: str, gaz: Gazetteer, agency: str | None, doc_number: str | None,
                     title: str | None) -> Region:  # fmt: skip
     """The document's own region: from its agency, its title, its number, then the text."""
-    for source in (agency, title):
+    for source in (agency, title, "".join(lines[:4])):
         if source:
             for rm in gaz.mentions(source):
                 if rm.region is not None and not rm.self_ref:
