@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 from decimal import Decimal
-
-import regex
 
 from .metrics import MetricCatalog, metric_catalog
 from .numerals import to_json_number
@@ -15,22 +14,22 @@ from .quantities import Boundaries, Mention
 from .regions import Gazetteer, Region, RegionIndex, RegionMention
 
 # --- kind -----------------------------------------------------------------------------------
-GROWTH_RE = regex.compile(
+GROWTH_RE = re.compile(
     r"(?P<verb>负增长|增长|增速|增幅|上涨|涨幅|提高|提升|上升|下降|下滑|降低|减少|回落|下跌|降幅|增加|扩大|缩小|收窄)"
     r"(?P<tail>[^,;。!?]{0,8})$"
 )
 FALL_WORDS = ("负增长", "下降", "下滑", "降低", "减少", "回落", "下跌", "降幅", "缩小", "收窄")
-DIFF_SIGN_RE = regex.compile(r"(高于|低于|快于|慢于|多于|少于|提高|提升|增加|下降|降低|减少|回落|缩小|收窄|扩大)")
+DIFF_SIGN_RE = re.compile(r"(高于|低于|快于|慢于|多于|少于|提高|提升|增加|下降|降低|减少|回落|缩小|收窄|扩大)")
 DIFF_FALL = ("低于", "慢于", "少于", "下降", "降低", "减少", "回落", "缩小", "收窄")
-COUNT_FALL_RE = regex.compile(r"(?:减少|减|少|压减|削减|精简)$")
-TARGET_RE = regex.compile(
+COUNT_FALL_RE = re.compile(r"(?:减少|减|少|压减|削减|精简)$")
+TARGET_RE = re.compile(
     r"力争|争取|目标|计划|拟|预期|确保|力求|届时|(?:到|至)(?:19|20)\d{2}年|规划|将达到?|将实现|要达到|每年|打造|培育形成"
 )
-PAST_RE = regex.compile(r"已|累计|截至|截止|实现了|完成了|建成了|达到了|先后")
-FUTURE_HEADING_RE = regex.compile(r"下一步|下步|思路|工作安排|打算|工作计划|今后|展望|目标任务|努力方向|下阶段")
-TOP_HEADING_RE = regex.compile(r"^\s*(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+[章部分节])")
-HEADING_RE = regex.compile(r"^\s*(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d+[.、]|第[一二三四五六七八九十]+)")
-BOOK_TITLE_RE = regex.compile(r"《[^》\n]{0,60}》|“[^”\n]{0,30}”")
+PAST_RE = re.compile(r"已|累计|截至|截止|实现了|完成了|建成了|达到了|先后")
+FUTURE_HEADING_RE = re.compile(r"下一步|下步|思路|工作安排|打算|工作计划|今后|展望|目标任务|努力方向|下阶段")
+TOP_HEADING_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+[章部分节])")
+HEADING_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d+[.、]|第[一二三四五六七八九十]+)")
+BOOK_TITLE_RE = re.compile(r"《[^》\n]{0,60}》|“[^”\n]{0,30}”")
 
 # --- metric label ---------------------------------------------------------------------------
 _TRAIL_WORDS = (
@@ -40,21 +39,30 @@ _TRAIL_WORDS = (
     "排|位列|名列|列|继续|保持|持续|一举|高于|低于|快于|增速|增幅|涨幅|上升|年均|平均|仅|只|比|较|每年|连续|"
     "全国|全省|全市|全球|世界|国内|省内|市内|中|内|以上|以下|左右|多|余|分别为|分别达|分别达到|预计"
 )
-TRAIL_RE = regex.compile(rf"(?:{_TRAIL_WORDS}|\s)+$")
-LEAD_RE = regex.compile(
+TRAIL_RE = re.compile(rf"(?:{_TRAIL_WORDS}|\s)+$")
+LEAD_RE = re.compile(
     r"^(?:其中|此外|同时|另外|目前|截至目前|截止目前|截至|截止|今年以来|以来|去年|今年|全年|年内|上半年|一季度|"
     r"(?:19|20)\d{2}年(?:底|末|初|度)?(?:以来)?|[一二三四五六七八九十]是|首先|其次|最后|全市|全省|全国|我市|我省|"
     r"我国|本市|本省|全区|我区|在|对|将|已|共|由|从|把|经|按|据|有|通过|带动|依托|推动|围绕|聚焦|并|且|及|和|与|"
     r"为|是|达|达到|更|新|\s)+"
 )
 # A quantity after one of these verbs counts what follows it (培育了35家服务商): the noun after is the metric.
-VERB_BEFORE_RE = regex.compile(
+VERB_BEFORE_RE = re.compile(
     r"(?:培育|建成|建设|引进|实施|带动|接入|发放|拥有|举办|录入|开展|构建|设立|新增|组织|推动|吸引|集聚|聚集|入选|"
     r"上线|开发|匹配|打造|认定|创建|支持|安排|获得|获批|落地|签约|办理|服务|覆盖|形成|吸纳|抽调|部署|明确|汇聚|"
     r"包含|涉及|对接|完成|培养|培训|引育|遴选|评选|成立|组建|确定|推荐|共建|布局|新建|改造|惠及|开通|发布|拆解|"
     r"建立|出台|制定|印发|推出|上报|审议|修订|促成|创办|引导|扶持|资助|奖励|补助|联系|增选|吸收|招引|落户|开设|"
     r"举行|召开|承办|参与|参加|累计发放|了|对|向|给|使|让|帮助|连续|减少|增加|的|等|和|与|及|、)$"
 )
+TAIL_LEVEL_RE = re.compile(r"[到至]|占")
+LIST_SEP_RE = re.compile(r"[、和]")
+RANK_SUBJECT_RE = re.compile(r"^(.*?)(?:在|居|位居|位列|名列|跃居|跻身|排名|排)")
+NOUN_AFTER_RE = re.compile(r"[^\s,;。!?、:()\d的]{2,20}")
+AFTER_LEAD_RE = re.compile(r"^(?:以上|以下|左右|多|余|的)+")
+IN_SCOPE_END_RE = re.compile(r"在(?:全国|全省|全市)?$")
+SHARE_WORD_RE = re.compile(r"率|比重|占比|比例|份额|强度|普及")
+SUBJECT_SUFFIX_RE = re.compile(r"(?:增速|占比|排名|增幅)$")
+SENTENCE_END_RE = re.compile(r"[。!?\n]")
 GENERIC_LABEL = {"规模", "总量", "数量", "比重", "占比", "增速", "增幅", "排名", "总额", "金额", "数", "量", "总数", ""}
 MAX_LABEL = 16
 
@@ -101,20 +109,21 @@ class DocContext:
     """Everything attribution needs to know about one document, computed once."""
 
     def __init__(self, doc_id: str, text: str, norm: str, bounds: Boundaries, gaz: Gazetteer,
-                 region: Region, doc_year: int | None, date_known: bool) -> None:  # fmt: skip
+                 region: Region, doc_year: int | None, date_known: bool,
+                 mentions: list[RegionMention] | None = None) -> None:  # fmt: skip
         self.doc_id, self.text, self.norm, self.bounds, self.gaz = doc_id, text, norm, bounds, gaz
         self.region = region
         self.city = region if region.level != "province" and region.level != "national" else None
         self.province = gaz.province_of(region)
         self.doc_year = doc_year
-        self.regions = RegionIndex(gaz.mentions(norm))
+        self.regions = RegionIndex(gaz.mentions(norm) if mentions is None else mentions)
         self.periods = [p for p in find_periods(norm) if not is_comparison(norm, p)]
         self.period_starts = [p.start for p in self.periods]
         self.relative = relative_years(norm) if date_known and doc_year else []
         self.relative_starts = [r[0] for r in self.relative]
         self.headings = self._headings()
         self.heading_starts = [h.start for h in self.headings]
-        self.sentence_ends = [m.start() for m in regex.finditer(r"[。!?\n]", norm)]
+        self.sentence_ends = [m.start() for m in SENTENCE_END_RE.finditer(norm)]
 
     def _headings(self) -> list[Heading]:
         out: list[Heading] = []
@@ -166,7 +175,7 @@ def kind_and_sign(m: Mention, clause_before: str, sentence_before: str, ctx: Doc
         return "difference", bool(signs) and signs[-1] in DIFF_FALL
     g = GROWTH_RE.search(clause_before)
     if m.unit in ("%", "倍"):
-        if g and not regex.search(r"[到至]|占", g.group("tail")):
+        if g and not TAIL_LEVEL_RE.search(g.group("tail")):
             return "growth", g.group("verb") in FALL_WORDS
         return ("share" if m.unit == "%" else "level"), False
     if COUNT_FALL_RE.search(clause_before):
@@ -220,7 +229,7 @@ def region_of(m: Mention, kind: str, sent_start: int, ctx: DocContext, respectiv
         between = ctx.norm[rm.end : m.start]
         if "等" in between or (prev.endswith("(") and nxt == ")"):
             continue  # 广州南沙、深圳湾等8个园区; 大数据(河南)综合试验区: members or names, not the subject
-        if regex.search(r"[、和]", ctx.norm[rm.start - 1 : rm.start] + nxt) and len(between) <= 3:
+        if LIST_SEP_RE.search(ctx.norm[rm.start - 1 : rm.start] + nxt) and len(between) <= 3:
             break  # 广州、深圳、惠州、中山4个园区: a list of members; the figure is the document region's
         if prev.endswith(("高于", "低于", "快于", "慢于", "比", "较", "超过")):
             continue  # a comparison base
@@ -261,7 +270,7 @@ def metric_label(m: Mention, kind: str, clause: tuple[int, int], ctx: DocContext
     before_raw = _strip_titles(norm[lo : m.start])
     if kind == "rank":
         # 综合指标在全国100个城市APP中排名第七: the subject stands before 在/居/排名.
-        cut = regex.search(r"^(.*?)(?:在|居|位居|位列|名列|跃居|跻身|排名|排)", _strip_titles(norm[clause[0] : m.start]))
+        cut = RANK_SUBJECT_RE.search(_strip_titles(norm[clause[0] : m.start]))
         if cut and cut.group(1):
             before_raw = cut.group(1)
     after = norm[m.end : clause[1]]
@@ -269,9 +278,9 @@ def metric_label(m: Mention, kind: str, clause: tuple[int, int], ctx: DocContext
     before = _strip_regions(LEAD_RE.sub("", before), ctx)
     before = TRAIL_RE.sub("", before)
     label = before
-    noun_after = regex.match(r"[^\s,;。!?、:()\d的]{2,20}", after.lstrip())
+    noun_after = NOUN_AFTER_RE.match(after.lstrip())
     after_text = noun_after.group() if noun_after else ""
-    after_text = TRAIL_RE.sub("", regex.sub(r"^(?:以上|以下|左右|多|余|的)+", "", after_text))
+    after_text = TRAIL_RE.sub("", AFTER_LEAD_RE.sub("", after_text))
     # The noun after the figure is what it counts (培育了35家服务商, 等8个园区, 对21个部门24个机构).
     count_first = (
         not label
@@ -279,7 +288,7 @@ def metric_label(m: Mention, kind: str, clause: tuple[int, int], ctx: DocContext
         or VERB_BEFORE_RE.search(before_raw.rstrip()) is not None
         or VERB_BEFORE_RE.search(TRAIL_RE.sub("", before_raw.rstrip())) is not None
         or "等" in before_raw[-4:]
-        or regex.search(r"在(?:全国|全省|全市)?$", before_raw.rstrip()) is not None
+        or IN_SCOPE_END_RE.search(before_raw.rstrip()) is not None
         or (prev_end > clause[0] and m.start - prev_end <= 5)
     )
     if count_first and after_text and kind != "rank":
@@ -290,12 +299,12 @@ def metric_label(m: Mention, kind: str, clause: tuple[int, int], ctx: DocContext
         label = prev_subject if label in prev_subject else prev_subject + label
     if kind == "growth" and not label.endswith(("增速", "增幅", "增长")):
         label = (label or prev_subject) + "增速"
-    elif kind == "share" and not regex.search(r"率|比重|占比|比例|份额|强度|普及", label):
+    elif kind == "share" and not SHARE_WORD_RE.search(label):
         label = (label or prev_subject) + "占比"
     elif kind == "rank" and "排名" not in label:
         label = (label or prev_subject) + "排名"
     label = label[-MAX_LABEL:]
-    subject = regex.sub(r"(?:增速|占比|排名|增幅)$", "", label)
+    subject = SUBJECT_SUFFIX_RE.sub("", label)
     return label, subject
 
 

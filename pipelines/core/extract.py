@@ -30,14 +30,15 @@ def extract_text(doc_id: str, text: str) -> Extraction:
     """Metadata and facts of one decoded document."""
     norm = normalise(text)
     gaz = gazetteer()
-    record, region = parse_metadata(doc_id, norm, gaz)
+    mentions = gaz.mentions(norm)
+    record, region = parse_metadata(doc_id, norm, gaz, mentions)
     date = record.reply_date or record.publish_date
     if date:
         year, known = int(date[:4]), True
     else:
         year, known = _latest_year(norm), False
     bounds = Boundaries(norm)
-    ctx = DocContext(doc_id, text, norm, bounds, gaz, region, year, known)
+    ctx = DocContext(doc_id, text, norm, bounds, gaz, region, year, known, mentions)
     mentions = find_quantities(text, norm, bounds)
     return Extraction(record, attribute(mentions, ctx))
 

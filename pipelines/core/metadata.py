@@ -12,7 +12,7 @@ from importlib import resources
 import regex
 
 from .numerals import CN_DIGIT_CHARS, parse_chinese_integer
-from .regions import NATIONAL_CODE, PROVINCE_ABBREVIATIONS, Gazetteer, Region
+from .regions import NATIONAL_CODE, PROVINCE_ABBREVIATIONS, Gazetteer, Region, RegionMention
 
 CN_NUM = "一二三四五六七八九十"
 AGENCY_SUFFIX = r"(?:局|厅|委员会|委|办公室|办公厅|人民政府|政府|中心|部|院|署|处|办|管委会|协会)"
@@ -160,8 +160,8 @@ def find_doc_number(lines: list[str]) -> str | None:
     return None
 
 
-def find_doc_region(lines: list[str], norm: str, gaz: Gazetteer, agency: str | None, doc_number: str | None,
-                    title: str | None) -> Region:  # fmt: skip
+def find_doc_region(lines: list[str], mentions: list[RegionMention], gaz: Gazetteer, agency: str | None,
+                    doc_number: str | None, title: str | None, norm: str) -> Region:  # fmt: skip
     """The document's own region: from its agency, its title, its number, then the text."""
     for source in (agency, title, "".join(lines[:4])):
         if source:
@@ -172,7 +172,7 @@ def find_doc_region(lines: list[str], norm: str, gaz: Gazetteer, agency: str | N
         return gaz.region(PROVINCE_ABBREVIATIONS[doc_number[0]])
     counts: Counter[str] = Counter()
     self_words: Counter[str] = Counter()
-    for rm in gaz.mentions(norm):
+    for rm in mentions:
         if rm.region is not None and rm.self_ref != "national":
             counts[rm.region.code] += 1
         elif rm.self_ref:
@@ -217,7 +217,8 @@ def find_responder(lines: list[str], norm: str, region: Region, doc_number: str 
     return None
 
 
-def parse_metadata(doc_id: str, norm: str, gaz: Gazetteer) -> tuple[DocRecord, Region]:
+def parse_metadata(doc_id: str, norm: str, gaz: Gazetteer,
+                   mentions: list[RegionMention] | None = None) -> tuple[DocRecord, Region]:  # fmt: skip
     lines = _lines(norm)
     rec = DocRecord(doc=doc_id)
     rec.title = find_title(lines, norm)
@@ -230,7 +231,9 @@ def parse_metadata(doc_id: str, norm: str, gaz: Gazetteer) -> tuple[DocRecord, R
     rec.doc_number = find_doc_number(lines)
     header_agency = next((ln for ln in lines[:8] if AGENCY_RE.match(ln)), None)
     signature = next((ln for ln in reversed(lines[-5:]) if AGENCY_RE.match(ln)), None)
-    region = find_doc_region(lines, norm, gaz, header_agency or signature, rec.doc_number, rec.title)
+    if mentions is None:
+        mentions = gaz.mentions(norm)
+    region = find_doc_region(lines, mentions, gaz, header_agency or signature, rec.doc_number, rec.title, norm)
     rec.region = region.name
     rec.responder = find_responder(lines, norm, region, rec.doc_number)
     return rec, region

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-
-import regex
 
 from .numerals import CN_DIGIT_CHARS, parse_chinese_integer
 
 _CN_Q = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 YEAR = rf"(?:(?:19|20)\d{{2}}|[{CN_DIGIT_CHARS}]{{4}})"
-PERIOD_RE = regex.compile(
+PERIOD_RE = re.compile(
     rf"(?P<span>(?P<y1>{YEAR})\s*(?:年)?\s*(?:-|—|~|至|到)\s*(?P<y2>{YEAR})\s*年)"
     rf"|(?P<year>{YEAR})\s*年(?:度)?(?P<rest>(?:底|末|初)?"
     r"(?:第?(?P<q>[一二三四1-4])季度|(?P<h>上|下)半年|(?P<m>\d{1,2})月|前(?P<qn>[一二三1-3])季度)?)"
@@ -19,7 +18,7 @@ PERIOD_RE = regex.compile(
 # Before a year these words make it a comparison base (比2020年末提高), not the period of the figure.
 COMPARISON_BEFORE = ("比", "较", "与", "同", "相比", "对比", "高于", "低于")
 RELATIVE_YEARS = {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "上一年": -1, "前年": -2, "明年": 1}
-RELATIVE_RE = regex.compile("|".join(RELATIVE_YEARS))
+RELATIVE_RE = re.compile("|".join(RELATIVE_YEARS))
 
 
 @dataclass(frozen=True)

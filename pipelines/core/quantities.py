@@ -8,12 +8,11 @@ canonical unit, qualifier, plus hints (sign words, rank) that attribution turns 
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
-
-import regex
 
 from .numerals import (
     CN_DIGIT_CHARS,
@@ -51,18 +50,18 @@ POST_QUALIFIERS: list[tuple[str, str]] = [
 ]  # fmt: skip
 
 # Words after 次/届 that make the number an ordinal of a meeting, not a count (十四届五次会议).
-MEETING_AFTER = regex.compile(
+MEETING_AFTER = re.compile(
     r"(?:[" + CN_NUMERAL_CHARS + r"\d]+[次中])?(?:会议|全会|全体会议|代表大会|常委会|党代会|会上|人大|政协|人民|全国|中央|委员)"
 )
 # 约/近 end these words, where they are not qualifiers (签约34个, 最近3年).
 NOT_QUALIFIER_WORDS = ("签约", "节约", "制约", "合约", "预约", "公约", "条约", "契约", "履约", "违约", "特约",
                        "集约", "简约", "相约", "邀约", "最近", "附近", "临近", "就近", "邻近", "亲近", "靠近")
 # N年 followed by these names a plan (三年行动计划), not a duration.
-PLAN_AFTER = regex.compile(r"(?:行动|计划|规划|攻坚|专项|工程|倍增)")
+PLAN_AFTER = re.compile(r"(?:行动|计划|规划|攻坚|专项|工程|倍增)")
 # Cues for a rank: 居全国第一, 排名第七, 位列全省第一, 全国第10.
-RANK_CUE = regex.compile(r"(?:居|排名?|列|跻身|全国|全省|全市|全区|全球|世界|国内|中部|西部|东北|省内|榜)[^,;。!?、]{0,6}$")
+RANK_CUE = re.compile(r"(?:居|排名?|列|跻身|全国|全省|全市|全区|全球|世界|国内|中部|西部|东北|省内|榜)[^,;。!?、]{0,6}$")
 # Words before N位/N名 that make it a change in rank (晋级12位).
-RANK_MOVE = regex.compile(r"(?:晋级|晋升|提升|上升|前进|跃升|提高|下降|下滑|后退|退后|跌落)$")
+RANK_MOVE = re.compile(r"(?:晋级|晋升|提升|上升|前进|跃升|提高|下降|下滑|后退|退后|跌落)$")
 RANK_DOWN = ("下降", "下滑", "后退", "退后", "跌落")
 # After an ordinal these make it a sequence number, not a rank.
 ORDINAL_NOUN = set("届期批号条款章节代轮季次版")
@@ -86,7 +85,7 @@ class Mention:
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> dict[str, regex.Pattern[str]]:
+def _patterns() -> dict[str, re.Pattern[str]]:
     units = unit_alternation()
     generic = (
         r"(?P<up>上)?"
@@ -97,35 +96,39 @@ def _patterns() -> dict[str, regex.Pattern[str]]:
         r"(?P<alt>\((?:[^()\n]{1,3}、){1,4}[^()\n]{1,3}\)次)?"
     )
     return {
-        "generic": regex.compile(generic),
-        "percent_cn": regex.compile(rf"百分之(?P<n>{CN}|{AR})"),
-        "fraction_cn": regex.compile(rf"(?P<d>[{CN_NUMERAL_CHARS}]+|\d+)分之(?P<n>[{CN_NUMERAL_CHARS}]+|\d+)"),
-        "fraction_ar": regex.compile(r"(?<![A-Za-z0-9/.\-])(?P<n>\d{1,3})/(?P<d>\d{1,3})(?![A-Za-z0-9/.\-])"),
-        "cheng": regex.compile(rf"(?<![\d{CN_NUMERAL_CHARS}])(?P<n>[1-9]|[{CN_DIGIT_CHARS}])成(?!不变|本|员|果|立|为|功|交|都|绩)"),
-        "half": regex.compile(r"一半|过半|半数"),
-        "double": regex.compile(rf"翻(?P<n>[{CN_DIGIT_CHARS}]|\d)?番"),
-        "rank": regex.compile(rf"第(?P<n>{AR}|[{CN_NUMERAL_CHARS}]+)(?P<suffix>位|名|个)?|首位|榜首"),
-        "range_left": regex.compile(
+        "generic": re.compile(generic),
+        "percent_cn": re.compile(rf"百分之(?P<n>{CN}|{AR})"),
+        "fraction_cn": re.compile(rf"(?P<d>[{CN_NUMERAL_CHARS}]+|\d+)分之(?P<n>[{CN_NUMERAL_CHARS}]+|\d+)"),
+        "fraction_ar": re.compile(r"(?<![A-Za-z0-9/.\-])(?P<n>\d{1,3})/(?P<d>\d{1,3})(?![A-Za-z0-9/.\-])"),
+        "cheng": re.compile(rf"(?<![\d{CN_NUMERAL_CHARS}])(?P<n>[1-9]|[{CN_DIGIT_CHARS}])成(?!不变|本|员|果|立|为|功|交|都|绩)"),
+        "half": re.compile(r"一半|过半|半数"),
+        "double": re.compile(rf"翻(?P<n>[{CN_DIGIT_CHARS}]|\d)?番"),
+        "rank": re.compile(rf"第(?P<n>{AR}|[{CN_NUMERAL_CHARS}]+)(?P<suffix>位|名|个)?|首位|榜首"),
+        "range_left": re.compile(
             rf"(?:(?P<ar>{AR})(?P<mult>{MULT})?|(?P<cn>[{CN_NUMERAL_CHARS}]+))[ ]?(?:-|~|至|到|—|―)[ ]?$"
         ),
-        "quote_open": regex.compile(r"[“《「『\"]"),
+        "quote_open": re.compile(r"[“《「『\"]"),
         "fixed": _fixed_expressions(),
     }
 
 
-def _fixed_expressions() -> regex.Pattern[str]:
+def _fixed_expressions() -> re.Pattern[str]:
     """Idioms and slogans that contain a numeral and a classifier but state no quantity."""
     text = resources.files("pipelines.core").joinpath("data/fixed_expressions.txt").read_text(encoding="utf-8")
     words = [w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#")]
-    return regex.compile("|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True)))
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
+CLAUSE_END_RE = re.compile(r"[。!?;\n,、:]")
+SENTENCE_END_RE = re.compile(r"[。!?;\n]")
 
 
 class Boundaries:
     """Clause and sentence boundaries of one normalised text, for cheap look-ups by offset."""
 
     def __init__(self, norm: str) -> None:
-        self.clause_ends = [m.start() for m in regex.finditer(r"[。!?;\n,、:]", norm)]
-        self.sentence_ends = [m.start() for m in regex.finditer(r"[。!?;\n]", norm)]
+        self.clause_ends = [m.start() for m in CLAUSE_END_RE.finditer(norm)]
+        self.sentence_ends = [m.start() for m in SENTENCE_END_RE.finditer(norm)]
         self.n = len(norm)
 
     @staticmethod
@@ -199,7 +202,7 @@ def _cue_ok(unit: Unit, norm: str, bounds: Boundaries, start: int, end: int) -> 
         return True
     # A bare letter must end the token: 1620G, but not 5G网络.
     nxt = norm[end : end + 1]
-    if nxt and (nxt.isalnum() and not regex.match(r"[的以左带出]", nxt)):
+    if nxt and nxt.isalnum() and nxt not in "的以左带出":
         return False
     s, e = bounds.sentence(start)
     return bool(unit.cue.search(norm, s, e))

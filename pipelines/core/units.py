@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
-
-import regex
 
 
 @dataclass(frozen=True)
@@ -22,7 +21,7 @@ class Unit:
     unit: str
     scale: Decimal
     dimension: str
-    cue: regex.Pattern[str] | None
+    cue: re.Pattern[str] | None
     # Characters that, right after the surface, make it part of a noun (家庭, 部门): not a unit.
     not_before: str = ""
 
@@ -51,7 +50,7 @@ def load_units() -> dict[str, Unit]:
             unit=row["unit"].strip(),
             scale=Decimal(row["scale"].strip()),
             dimension=row["dimension"].strip(),
-            cue=regex.compile(cue) if cue else None,
+            cue=re.compile(cue) if cue else None,
             not_before=(row.get("not_before") or "").strip(),
         )
     return units
@@ -73,4 +72,4 @@ def canonical_units() -> list[dict[str, str]]:
 def unit_alternation() -> str:
     """A regex alternation of every surface form, longest first so 个百分点 wins over 个."""
     forms = sorted(load_units(), key=len, reverse=True)
-    return "|".join(regex.escape(f) for f in forms)
+    return "|".join(re.escape(f) for f in forms)
