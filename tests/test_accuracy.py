@@ -11,7 +11,10 @@ from pipelines.core.evaluate import read_jsonl, score
 from .conftest import DATA, SEEDS
 
 SEED_MENTION_F1 = 0.98
+SEED_FACT_F1 = 0.93
+SEED_METRIC_ACC = 0.90
 DEV_MENTION_F1 = 0.95
+DEV_FACT_F1 = 0.85
 
 
 def extract(corpus: Path, tmp: Path) -> tuple[Path, Path]:
@@ -26,6 +29,8 @@ def test_seed_accuracy(tmp_path: Path):
     s = score(read_jsonl(DATA / "seeds.facts.jsonl"), read_jsonl(facts))
     assert s.f1 >= SEED_MENTION_F1, (s.f1, s.missed[:5], s.spurious[:5])
     assert s.kind_ok / s.matched >= 0.95
+    assert s.fact_f1 >= SEED_FACT_F1
+    assert s.metric_ok / s.matched >= SEED_METRIC_ACC
     gold_docs = {d["doc"]: d for d in read_jsonl(DATA / "seeds.docs.jsonl")}
     pred_docs = {d["doc"]: d for d in read_jsonl(docs)}
     fields = ["title", "reply_date", "publish_date", "proposal_no", "session", "addressee", "responder", "doc_number"]
@@ -37,6 +42,7 @@ def test_dev_accuracy(tmp_path: Path):
     facts, _ = extract(DATA / "dev", tmp_path)
     s = score(read_jsonl(DATA / "dev.facts.jsonl"), read_jsonl(facts))
     assert s.f1 >= DEV_MENTION_F1, (s.f1, s.missed[:5], s.spurious[:5])
+    assert s.fact_f1 >= DEV_FACT_F1
 
 
 def test_extract_output_follows_the_schema(tmp_path: Path):

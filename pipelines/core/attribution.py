@@ -23,12 +23,13 @@ DIFF_SIGN_RE = re.compile(r"(高于|低于|快于|慢于|多于|少于|提高|�
 DIFF_FALL = ("低于", "慢于", "少于", "下降", "降低", "减少", "回落", "缩小", "收窄")
 COUNT_FALL_RE = re.compile(r"(?:减少|减|少|压减|削减|精简)$")
 TARGET_RE = re.compile(
-    r"力争|争取|目标|计划|拟|预期|确保|力求|届时|(?:到|至)(?:19|20)\d{2}年|规划|将达到?|将实现|要达到|每年|打造|培育形成"
+    r"力争|争取|目标|计划|拟|预期|确保|力求|届时|(?:到|至)(?:19|20)\d{2}年|规划|将达到?|将实现|要达到|每年"
 )
 PAST_RE = re.compile(r"已|累计|截至|截止|实现了|完成了|建成了|达到了|先后")
 FUTURE_HEADING_RE = re.compile(r"下一步|下步|思路|工作安排|打算|工作计划|今后|展望|目标任务|努力方向|下阶段")
 TOP_HEADING_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+[章部分节])")
 HEADING_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d+[.、]|第[一二三四五六七八九十]+)")
+BOOK_ONLY_RE = re.compile(r"《[^》\n]{0,80}》")
 BOOK_TITLE_RE = re.compile(r"《[^》\n]{0,60}》|“[^”\n]{0,30}”")
 
 # --- metric label ---------------------------------------------------------------------------
@@ -52,13 +53,15 @@ VERB_BEFORE_RE = re.compile(
     r"上线|开发|匹配|打造|认定|创建|支持|安排|获得|获批|落地|签约|办理|服务|覆盖|形成|吸纳|抽调|部署|明确|汇聚|"
     r"包含|涉及|对接|完成|培养|培训|引育|遴选|评选|成立|组建|确定|推荐|共建|布局|新建|改造|惠及|开通|发布|拆解|"
     r"建立|出台|制定|印发|推出|上报|审议|修订|促成|创办|引导|扶持|资助|奖励|补助|联系|增选|吸收|招引|落户|开设|"
-    r"举行|召开|承办|参与|参加|累计发放|了|对|向|给|使|让|帮助|连续|减少|增加|的|等|和|与|及|、)$"
+    r"举行|召开|承办|参与|参加|累计发放|了|对|向|给|使|让|帮助|连续|减少|增加|的|等|和|与|及|、|增发|发行|投入|"
+    r"下达|筹集|募集|拨付|兑付|减免|节约|节省|带来|产生|创造|完成|实现|新建|共有|拥有)$"
 )
 TAIL_LEVEL_RE = re.compile(r"[到至]|占")
 LIST_SEP_RE = re.compile(r"[、和]")
 RANK_SUBJECT_RE = re.compile(r"^(.*?)(?:在|居|位居|位列|名列|跃居|跻身|排名|排)")
-NOUN_AFTER_RE = re.compile(r"[^\s,;。!?、:()\d的]{2,20}")
-AFTER_LEAD_RE = re.compile(r"^(?:以上|以下|左右|多|余|的)+")
+NOUN_AFTER_RE = re.compile(r"[^\s,;。!?、:的]{2,20}")
+AFTER_LEAD_RE = re.compile(r"^(?:以上|以下|左右|之多|多|余|的|\s)+")
+SCOPE_SHARE_RE = re.compile(r"占(全国|全省|全市|全球|世界)")
 IN_SCOPE_END_RE = re.compile(r"在(?:全国|全省|全市)?$")
 SHARE_WORD_RE = re.compile(r"率|比重|占比|比例|份额|强度|普及")
 SUBJECT_SUFFIX_RE = re.compile(r"(?:增速|占比|排名|增幅)$")
@@ -117,7 +120,9 @@ class DocContext:
         self.province = gaz.province_of(region)
         self.doc_year = doc_year
         self.regions = RegionIndex(gaz.mentions(norm) if mentions is None else mentions)
-        self.periods = [p for p in find_periods(norm) if not is_comparison(norm, p)]
+        titles = [(t.start(), t.end()) for t in BOOK_ONLY_RE.finditer(norm)]
+        self.periods = [p for p in find_periods(norm) if not is_comparison(norm, p)
+                        and not any(a <= p.start < b for a, b in titles)]  # fmt: skip
         self.period_starts = [p.start for p in self.periods]
         self.relative = relative_years(norm) if date_known and doc_year else []
         self.relative_starts = [r[0] for r in self.relative]
@@ -233,7 +238,11 @@ def region_of(m: Mention, kind: str, sent_start: int, ctx: DocContext, respectiv
             break  # 广州、深圳、惠州、中山4个园区: a list of members; the figure is the document region's
         if prev.endswith(("高于", "低于", "快于", "慢于", "比", "较", "超过")):
             continue  # a comparison base
+        if rm.self_ref == "national" and ctx.norm.startswith(("人民", "各族", "上下"), rm.end):
+            continue  # 全国人民: the people, not the place of the figure
         scope = prev.endswith(("占", "居", "列", "于", "比", "较", "在")) or nxt in ("第", "首")
+        if scope and rm.self_ref:
+            continue  # 占全国9成, 居全省第一: a scope, whatever the kind
         if rm.self_ref and kind in ("rank", "share", "difference"):
             continue  # 居全国第一, 占全省32%: the scope, not the subject
         if scope and kind in ("rank", "share", "difference"):
@@ -263,7 +272,7 @@ def _respective(mentions: list[Mention], ctx: DocContext) -> dict[int, Region]:
 
 
 def metric_label(m: Mention, kind: str, clause: tuple[int, int], ctx: DocContext, prev_subject: str,
-                 prev_end: int) -> tuple[str, str]:  # fmt: skip
+                 prev_end: int, next_start: int) -> tuple[str, str]:  # fmt: skip
     """A short label of what is measured and the subject noun it rests on."""
     norm = ctx.norm
     lo = max(clause[0], prev_end)
@@ -273,14 +282,13 @@ def metric_label(m: Mention, kind: str, clause: tuple[int, int], ctx: DocContext
         cut = RANK_SUBJECT_RE.search(_strip_titles(norm[clause[0] : m.start]))
         if cut and cut.group(1):
             before_raw = cut.group(1)
-    after = norm[m.end : clause[1]]
+    after = norm[m.end : min(clause[1], next_start)]
     before = TRAIL_RE.sub("", before_raw)
     before = _strip_regions(LEAD_RE.sub("", before), ctx)
     before = TRAIL_RE.sub("", before)
     label = before
-    noun_after = NOUN_AFTER_RE.match(after.lstrip())
-    after_text = noun_after.group() if noun_after else ""
-    after_text = TRAIL_RE.sub("", AFTER_LEAD_RE.sub("", after_text))
+    noun_after = NOUN_AFTER_RE.match(AFTER_LEAD_RE.sub("", after))
+    after_text = TRAIL_RE.sub("", noun_after.group()) if noun_after else ""
     # The noun after the figure is what it counts (培育了35家服务商, 等8个园区, 对21个部门24个机构).
     count_first = (
         not label
@@ -293,14 +301,15 @@ def metric_label(m: Mention, kind: str, clause: tuple[int, int], ctx: DocContext
     )
     if count_first and after_text and kind != "rank":
         label = after_text
-    if kind == "difference" and m.unit == "pp" and prev_subject:
+    if kind == "difference" and m.unit == "pp" and prev_subject and (label in GENERIC_LABEL or len(label) <= 2):
         label = prev_subject + "差"
     if label in GENERIC_LABEL or (len(label) <= 2 and prev_subject):
         label = prev_subject if label in prev_subject else prev_subject + label
     if kind == "growth" and not label.endswith(("增速", "增幅", "增长")):
         label = (label or prev_subject) + "增速"
     elif kind == "share" and not SHARE_WORD_RE.search(label):
-        label = (label or prev_subject) + "占比"
+        scope = SCOPE_SHARE_RE.search(norm, clause[0], m.start)
+        label = (label or prev_subject) + (f"占{scope.group(1)}比重" if scope else "占比")
     elif kind == "rank" and "排名" not in label:
         label = (label or prev_subject) + "排名"
     label = label[-MAX_LABEL:]
@@ -324,7 +333,7 @@ def attribute(mentions: list[Mention], ctx: DocContext, catalog: MetricCatalog |
     prev_subject = ""
     prev_sentence = -1
     prev_end = -1
-    for m in mentions:
+    for k, m in enumerate(mentions):
         if ctx.regions.inside(m.start, m.end):
             continue  # 五家渠市, 七台河: part of a place name
         s_start, s_end = ctx.sentence(m.start)
@@ -334,10 +343,13 @@ def attribute(mentions: list[Mention], ctx: DocContext, catalog: MetricCatalog |
         clause_before = ctx.norm[clause[0] : m.start]
         sentence_before = ctx.norm[s_start : m.start]
         kind, negative = kind_and_sign(m, clause_before, sentence_before, ctx)
-        region = region_of(m, kind, s_start, ctx, respective.get(m.start))
+        region = region_of(m, kind, max(s_start, ctx.bounds.sentence(m.start)[0]), ctx, respective.get(m.start))
         period = period_of(m, s_start, ctx)
-        label, subject = metric_label(m, kind, clause, ctx, prev_subject, prev_end)
-        if subject and kind in ("level", "target"):
+        next_start = mentions[k + 1].start if k + 1 < len(mentions) else len(ctx.norm)
+        label, subject = metric_label(m, kind, clause, ctx, prev_subject, prev_end, next_start)
+        if not label:
+            label = prev_subject or m.unit
+        if subject and kind in ("level", "target", "growth") and m.dimension != "duration":
             prev_subject = subject
         prev_end = m.end
         value = -m.value if negative else m.value

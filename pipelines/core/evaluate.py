@@ -8,6 +8,7 @@ Gold facts marked optional neither reward nor penalise.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +36,8 @@ class Score:
     pred: int = 0
     matched: int = 0
     kind_ok: int = 0
+    fact_ok: int = 0  # matched with the right kind, region and period
+    metric_ok: int = 0
     missed: list[dict] = field(default_factory=list)
     spurious: list[dict] = field(default_factory=list)
 
@@ -50,6 +53,40 @@ class Score:
     def f1(self) -> float:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
+
+    @property
+    def fact_f1(self) -> float:
+        p = self.fact_ok / self.pred if self.pred else 0.0
+        r = self.fact_ok / self.gold if self.gold else 0.0
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def _one_of(gold: object) -> list[object]:
+    return gold if isinstance(gold, list) else [gold]
+
+
+def _last_year(period: object) -> str | None:
+    years = re.findall(r"(?:19|20)\d\d", str(period or ""))
+    return years[-1] if years else None
+
+
+def _region_ok(gold: object, pred: object) -> bool:
+    for g in _one_of(gold):
+        if not g or not pred:
+            if g == pred:
+                return True
+            continue
+        if re.sub(r"(省|市|自治区|特别行政区|区|县)$", "", str(g)) in str(pred):
+            return True
+    return False
+
+
+def _metric_ok(g: dict, pred: object) -> bool:
+    label = str(pred or "")
+    if not label or len(label) > 20:
+        return False
+    aliases = g.get("metric_aliases") or [g.get("metric", "")]
+    return any(a and a in label for a in aliases) or (len(label) >= 2 and label in g.get("metric", ""))
 
 
 def score(gold: list[dict], pred: list[dict]) -> Score:
@@ -74,7 +111,12 @@ def score(gold: list[dict], pred: list[dict]) -> Score:
             continue
         used.add(best)
         s.matched += 1
-        s.kind_ok += pred[best].get("kind") == g.get("kind") or pred[best].get("kind") in (g.get("kind") or [])
+        p = pred[best]
+        kind_ok = p.get("kind") in _one_of(g.get("kind"))
+        period_ok = _last_year(p.get("period")) in [_last_year(x) for x in _one_of(g.get("period"))]
+        s.kind_ok += kind_ok
+        s.fact_ok += kind_ok and period_ok and _region_ok(g.get("region"), p.get("region"))
+        s.metric_ok += _metric_ok(g, p.get("metric"))
     counted = [i for i in range(len(pred)) if i not in ignored or i in used]
     opt_used = {i for i in used if i in ignored}
     s.pred = len(counted) - len(opt_used)
@@ -87,7 +129,9 @@ def evaluate_files(gold_path: Path, pred_path: Path, show_errors: bool = False) 
     lines = [
         f"gold {s.gold}  pred {s.pred}  matched {s.matched}",
         f"mention precision {s.precision:.4f}  recall {s.recall:.4f}  F1 {s.f1:.4f}",
-        f"kind accuracy {s.kind_ok / s.matched if s.matched else 0:.4f}",
+        f"kind accuracy {s.kind_ok / s.matched if s.matched else 0:.4f}  "
+        f"metric accuracy {s.metric_ok / s.matched if s.matched else 0:.4f}",
+        f"fact F1 (kind, region and period right) {s.fact_f1:.4f}",
     ]
     if show_errors:
         lines += [f"MISSED   {g['doc']} {g['start']}-{g['end']} {g['text']!r}" for g in s.missed]

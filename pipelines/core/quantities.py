@@ -170,8 +170,13 @@ def _inside(spans: list[tuple[int, int]], starts: list[int], a: int, b: int) -> 
     return False
 
 
+SCOPE_WORDS = ("全球", "全国", "全省", "全市", "世界")
+
+
 def _pre_qualifier(norm: str, start: int) -> str | None:
-    before = norm[max(0, start - 4) : start].rstrip()
+    before = norm[max(0, start - 6) : start].rstrip()
+    if before.endswith(SCOPE_WORDS):
+        before = before[:-2]  # 超过全球一半: the qualifier stands before the scope
     if before.endswith(NOT_QUALIFIER_WORDS):
         return None
     for word, q in PRE_QUALIFIERS:
