@@ -102,3 +102,16 @@ def test_full_width_and_half_width_give_the_same_facts(parts):
     a = [(f.start, f.end, f.value, f.unit, f.kind, f.qualifier) for f in extract_text("d", half).facts]
     b = [(f.start, f.end, f.value, f.unit, f.kind, f.qualifier) for f in extract_text("d", full).facts]
     assert a == b and a
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "value", "unit"),
+    [("低保标准提高到每人645元/月。", "645元/月", 645, "CNY/月"), ("电价下调5分/千瓦时。", "5分/千瓦时", 0.05, "CNY/kWh")],
+)
+def test_rates(text, surface, value, unit):
+    s, v, u, _ = one(text)
+    assert (s, u) == (surface, unit) and v == pytest.approx(value)
+
+
+def test_a_score_is_not_money():
+    assert [q.unit for q in find_quantities("考核得分95分。")] == []

@@ -23,7 +23,7 @@ from .numerals import (
     parse_chinese_decimal,
     parse_number,
 )
-from .units import Unit, load_units, unit_alternation
+from .units import Unit, load_units, rate_denominators, unit_alternation
 
 AR = r"\d+(?:,\d{3})+(?:\.\d+)?(?![\d,])|\d+(?:\.\d+)?"
 CN = rf"[{CN_NUMERAL_CHARS}]+(?:点[{CN_DIGIT_CHARS}]+)?"
@@ -87,11 +87,12 @@ class Mention:
 @lru_cache(maxsize=1)
 def _patterns() -> dict[str, re.Pattern[str]]:
     units = unit_alternation()
+    per = "|".join(re.escape(s) for s in sorted(rate_denominators(), key=len, reverse=True))
     generic = (
         r"(?P<up>上)?"
         rf"(?:(?P<ar>{AR})(?P<ap1>多|余)?(?P<mult>{MULT})?|(?P<cn>{CN}))"
         r"(?P<ap2>多|余|几)?"
-        rf"(?:[ ]?(?P<unit>{units}))?"
+        rf"(?:[ ]?(?P<unit>{units})(?:/(?P<per>{per}))?)?"
         # 辆（艘、架、列）次: classifiers listed in brackets before a trailing 次.
         r"(?P<alt>\((?:[^()\n]{1,3}、){1,4}[^()\n]{1,3}\)次)?"
     )
@@ -283,6 +284,12 @@ def _generic(m, norm, bounds, units, keep, bare) -> None:  # noqa: C901 - one gr
         mult_s = "".join(ch for ch in cn if ch in "万亿")
     unit = units.get(unit_s) if unit_s else None
     alt = m.group("alt")
+    per = m.group("per")
+    if unit is not None and per and not unit.dimension.startswith("money"):
+        end = m.start("per") - 1  # 5人/户 is not a rate we know: keep the count
+        per = None
+    if unit is not None and unit.dimension == "money_rate_only" and not per:
+        return  # 5分 is a score, not money
     if unit is not None and not alt and unit.not_before and norm[end : end + 1] in unit.not_before:
         unit = None  # 上千万家庭, 四部门: the classifier starts a noun
     if unit is not None and not _cue_ok(unit, norm, bounds, start, end):
@@ -330,9 +337,12 @@ def _generic(m, norm, bounds, units, keep, bare) -> None:  # noqa: C901 - one gr
             return
         value = value * unit.scale
         unit_name = unit.unit
-        if alt:
+        if alt and unit.unit + "次" in load_units():
             unit_name = unit.unit + "次"
-        q = Mention(start, end, value, unit_name, unit.dimension, has_multiplier=bool(mult_s))
+        if per:
+            unit_name = f"{unit.unit}/{rate_denominators()[per]}"
+        dimension = "rate" if per else unit.dimension
+        q = Mention(start, end, value, unit_name, dimension, has_multiplier=bool(mult_s))
     if approx or up:
         q.qualifier = "more_than"
     # Ranges: 3-5家, 3至5家, 3~5万元.

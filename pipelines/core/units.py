@@ -56,17 +56,34 @@ def load_units() -> dict[str, Unit]:
     return units
 
 
+@lru_cache(maxsize=1)
+def rate_denominators() -> dict[str, str]:
+    """Surface -> canonical unit of the "per" side of a rate (元/月, 分/千瓦时)."""
+    text = resources.files("pipelines.core").joinpath("data/rate_denominators.csv").read_text(encoding="utf-8")
+    return {r["surface"].strip(): r["unit"].strip() for r in _read_rows(text)}
+
+
 def canonical_units() -> list[dict[str, str]]:
     """One row per canonical unit with its dimension and surface forms, for ``dim_unit``."""
     by_unit: dict[str, dict[str, object]] = {}
     for u in load_units().values():
-        row = by_unit.setdefault(u.unit, {"unit": u.unit, "dimension": u.dimension, "surfaces": []})
+        dim = "money" if u.dimension == "money_rate_only" else u.dimension
+        row = by_unit.setdefault(u.unit, {"unit": u.unit, "dimension": dim, "surfaces": []})
         row["surfaces"].append(u.surface)  # type: ignore[union-attr]
-    # Rates combine two units (元/月); the catalog lists their sides, the warehouse their pairs.
+    # Rates pair a currency with a denominator (CNY/月); the catalog lists the sides, dim_unit the pairs.
+    currencies = sorted({u.unit for u in load_units().values() if u.dimension.startswith("money")})
+    for cur in currencies:
+        for surface, den in rate_denominators().items():
+            row = by_unit.setdefault(f"{cur}/{den}", {"unit": f"{cur}/{den}", "dimension": "rate", "surfaces": []})
+            row["surfaces"].append(f"…/{surface}")  # type: ignore[union-attr]
     return [
         {"unit": k, "dimension": str(v["dimension"]), "surface_forms": "、".join(v["surfaces"])}  # type: ignore[arg-type]
         for k, v in sorted(by_unit.items())
     ]
+
+
+def canonical_unit_names() -> set[str]:
+    return {row["unit"] for row in canonical_units()}
 
 
 def unit_alternation() -> str:

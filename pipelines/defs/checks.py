@@ -6,7 +6,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from ..core.units import load_units
+from ..core.units import canonical_unit_names
 from ..warehouse.models import SqlTest, load_tests, run_test
 from ..warehouse.store import connect
 from .resources import ZhibiaoResource
@@ -47,7 +47,7 @@ def no_duplicate_facts(context: dg.AssetCheckExecutionContext, zhibiao: ZhibiaoR
 
 @dg.asset_check(asset="fct_metric_fact", description="Every unit is a canonical unit of the unit catalog.")
 def units_in_catalog(context: dg.AssetCheckExecutionContext, zhibiao: ZhibiaoResource) -> dg.AssetCheckResult:
-    known = sorted({u.unit for u in load_units().values()})
+    known = sorted(canonical_unit_names())
     with connect(_db(context, zhibiao), read_only=True) as con:
         rows = con.execute(
             "select unit, count(*) from fct_metric_fact where not list_contains(?, unit) group by unit", [known]
