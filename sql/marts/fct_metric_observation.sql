@@ -1,0 +1,24 @@
+-- description: One row per fact with its canonical metric id (or label), value in the canonical unit, region, period, kind, qualifier and provenance (document, title, date, span, sentence).
+-- depends_on: stg_metric_observation
+select
+    fact_id,
+    series_metric,
+    metric_id,
+    metric as metric_label,
+    kind,
+    value,
+    value_high,
+    unit,
+    qualifier,
+    region,
+    region_code,
+    period,
+    period_year,
+    doc_id,
+    document_title,
+    document_date,
+    start_offset,
+    end_offset,
+    surface_text,
+    sentence
+from stg_metric_observation

@@ -1,0 +1,41 @@
+"""Every ```sql block of the README runs on a warehouse built from seeds/ and, where the README
+shows an answer, gives exactly that answer."""
+
+import re
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from pipelines.cli import format_table
+from pipelines.defs.assets import ALL_ASSETS
+from pipelines.defs.resources import ZhibiaoResource
+
+from .conftest import ROOT, SEEDS
+
+BLOCKS = re.findall(r"```sql\n(.*?)```\n(?:\n```text\n(.*?)```)?", (ROOT / "README.md").read_text(encoding="utf-8"), re.S)
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory) -> Path:
+    tmp = tmp_path_factory.mktemp("readme")
+    res = ZhibiaoResource(corpus_dir=str(SEEDS), warehouse_path=str(tmp / "z.duckdb"), export_dir=str(tmp / "x"),
+                          workers=1)
+    assert dg.materialize(ALL_ASSETS, resources={"zhibiao": res}, instance=dg.DagsterInstance.ephemeral()).success
+    return tmp / "z.duckdb"
+
+
+def test_readme_has_queries():
+    assert len(BLOCKS) >= 4
+
+
+@pytest.mark.parametrize(("query", "answer"), BLOCKS, ids=[f"query{i}" for i in range(len(BLOCKS))])
+def test_readme_query(warehouse: Path, query: str, answer: str):
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        cur = con.execute(query)
+        cols = [d[0] for d in cur.description]
+        rows = cur.fetchall()
+    if answer:
+        shown = [ln.rstrip() for ln in format_table(cols, rows).splitlines() if not set(ln.strip()) <= {"-", " "}]
+        assert shown[:-1] == [ln.rstrip() for ln in answer.strip().splitlines()]
