@@ -37,7 +37,7 @@ class Quarantined:
 
 class _VisibleText(HTMLParser):
     BLOCK: ClassVar[set[str]] = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "title", "section", "article", "td"}
-    SKIP: ClassVar[set[str]] = {"script", "style", "noscript", "template", "head"}
+    SKIP: ClassVar[set[str]] = {"script", "style", "noscript", "template", "head", "title"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -45,13 +45,13 @@ class _VisibleText(HTMLParser):
         self.skip = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self.SKIP and tag != "head":
+        if tag in self.SKIP:
             self.skip += 1
         elif tag in self.BLOCK:
             self.parts.append("\n")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in self.SKIP and tag != "head":
+        if tag in self.SKIP:
             self.skip = max(0, self.skip - 1)
         elif tag in self.BLOCK:
             self.parts.append("\n")
@@ -76,8 +76,10 @@ def decode(data: bytes) -> tuple[str, str]:
             return data.decode(enc), enc
     try:
         return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as e:
+        if e.reason == "unexpected end of data" and e.start >= len(data) - 3:
+            # A file cut in the middle of its last character: keep everything before it.
+            return data[: e.start].decode("utf-8"), "utf-8 (truncated)"
     best = from_bytes(data, cp_isolation=["gb18030", "big5", "utf_16", "utf_16_le", "utf_16_be"]).best()
     if best is None:
         best = from_bytes(data).best()
