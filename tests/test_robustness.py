@@ -52,8 +52,8 @@ def test_two_runs_at_once_both_finish_and_nothing_is_corrupted(corpus: Path, tmp
     a = cli(*run_args(corpus, tmp_path))
     time.sleep(0.3)
     b = cli(*run_args(corpus, tmp_path))
-    out_a, err_a = a.communicate(timeout=300)
-    out_b, err_b = b.communicate(timeout=300)
+    _out_a, err_a = a.communicate(timeout=300)
+    _out_b, err_b = b.communicate(timeout=300)
     assert a.returncode == 0, err_a
     assert b.returncode == 0, err_b
     assert "waiting" in err_a + err_b  # one of them waited for the other, and said so

@@ -63,13 +63,15 @@ def sync_raw_documents(con: duckdb.DuckDBPyConnection, corpus: Path, progress: P
             continue
         ids_now[doc_id] = key
         res.changed.append(doc_id)
+        if len(rows) >= BATCH:
+            _flush_raw(con, rows)
         rows.append(
             {"doc_id": doc_id, "path": key, "sha256": sha, "encoding": src.encoding, "size_bytes": src.size_bytes,
              "n_chars": len(src.text), "text": src.text, "ingested_at": now}
         )  # fmt: skip
     res.deleted = [d for d in known_ids if d not in ids_now]
-    table = pa.Table.from_pylist(rows) if rows else None
-    replace_rows(con, "raw_document", "doc_id", res.changed + res.deleted, table)
+    _flush_raw(con, rows)
+    replace_rows(con, "raw_document", "doc_id", res.deleted, None)
     q = pa.Table.from_pylist(
         [{"path": x.path, "sha256": x.sha256, "reason": x.reason, "quarantined_at": now} for x in res.quarantined],
         schema=pa.schema([("path", pa.string()), ("sha256", pa.string()), ("reason", pa.string()),
@@ -80,6 +82,13 @@ def sync_raw_documents(con: duckdb.DuckDBPyConnection, corpus: Path, progress: P
     return res
 
 
+def _flush_raw(con: duckdb.DuckDBPyConnection, rows: list[dict[str, object]]) -> None:
+    """Replace the rows of these documents (new or changed files) and empty the list."""
+    if rows:
+        replace_rows(con, "raw_document", "doc_id", [str(r["doc_id"]) for r in rows], pa.Table.from_pylist(rows))
+        rows.clear()
+
+
 def _extract_row(item: tuple[str, str]) -> Extraction | tuple[str, str]:
     doc_id, text = item
     try:
@@ -88,49 +97,61 @@ def _extract_row(item: tuple[str, str]) -> Extraction | tuple[str, str]:
         return doc_id, f"extraction failed: {type(e).__name__}: {e}"
 
 
+BATCH = 500  # documents per batch: bounds memory, whatever the size of the corpus
+
+
 def extract_changed(con: duckdb.DuckDBPyConnection, workers: int = 1, progress: Progress | None = None) -> dict[str, int]:
-    """Parse and extract every raw document whose hash differs from the one last extracted."""
+    """Parse and extract every raw document whose hash differs from the one last extracted.
+
+    Works in batches of ``BATCH`` documents, over ``workers`` processes; the output does not depend
+    on the number of workers (results come back in input order)."""
     todo = con.execute(
-        """select r.doc_id, r.text, r.sha256, r.path from raw_document r
+        """select r.doc_id, r.sha256, r.path from raw_document r
            left join dim_document d using (doc_id)
            where d.doc_id is null or d.sha256 <> r.sha256 order by r.doc_id"""
     ).fetchall()
     gone = [r[0] for r in con.execute(
         "select doc_id from dim_document where doc_id not in (select doc_id from raw_document)").fetchall()]  # fmt: skip
-    meta = {r[0]: (r[2], r[3]) for r in todo}
-    items = [(r[0], r[1]) for r in todo]
-    docs: list[dict[str, object]] = []
-    facts: list[dict[str, object]] = []
-    failed: list[tuple[str, str]] = []
-    if workers > 1 and len(items) >= 64:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = list(_progress(pool.map(_extract_row, items, chunksize=32), len(items), progress))
-    else:
-        results = list(_progress(map(_extract_row, items), len(items), progress))
-    for r in results:
-        if isinstance(r, tuple):
-            failed.append(r)
-            continue
-        sha, path = meta[r.doc.doc]
-        docs.append(_doc_row(r.doc, sha, path))
-        facts.extend(_fact_row(f) for f in r.facts)
-    touched = [d for d, _ in items] + gone
-    replace_rows(con, "dim_document", "doc_id", touched, pa.Table.from_pylist(docs) if docs else None)
-    replace_rows(con, "fct_metric_fact", "doc_id", touched, _facts_table(facts) if facts else None)
-    if failed:
-        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-        paths = {d: meta[d][1] for d, _ in failed}
-        q = pa.Table.from_pylist([{"path": paths[d], "sha256": meta[d][0], "reason": why, "quarantined_at": now}
-                                  for d, why in failed])  # fmt: skip
-        replace_rows(con, "quarantine", "path", list(paths.values()), q)
-    return {"extracted": len(docs), "facts": len(facts), "removed": len(gone), "failed": len(failed)}
-
-
-def _progress(it, total: int, progress: Progress | None):
-    for i, x in enumerate(it, 1):
-        if progress and (i % 200 == 0 or i == total):
-            progress("extracting", i, total)
-        yield x
+    replace_rows(con, "dim_document", "doc_id", gone, None)
+    replace_rows(con, "fct_metric_fact", "doc_id", gone, None)
+    meta = {r[0]: (r[1], r[2]) for r in todo}
+    stats = {"extracted": 0, "facts": 0, "removed": len(gone), "failed": 0}
+    pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 and len(todo) >= 64 else None
+    try:
+        done = 0
+        for i in range(0, len(todo), BATCH):
+            ids = [r[0] for r in todo[i : i + BATCH]]
+            items = con.execute(
+                "select doc_id, text from raw_document where list_contains(?, doc_id) order by doc_id", [ids]
+            ).fetchall()
+            mapped = pool.map(_extract_row, items, chunksize=16) if pool else map(_extract_row, items)
+            docs: list[dict[str, object]] = []
+            facts: list[dict[str, object]] = []
+            failed: list[tuple[str, str]] = []
+            for r in mapped:
+                done += 1
+                if progress and (done % 200 == 0 or done == len(todo)):
+                    progress("extracting", done, len(todo))
+                if isinstance(r, tuple):
+                    failed.append(r)
+                    continue
+                sha, path = meta[r.doc.doc]
+                docs.append(_doc_row(r.doc, sha, path))
+                facts.extend(_fact_row(f) for f in r.facts)
+            replace_rows(con, "dim_document", "doc_id", ids, pa.Table.from_pylist(docs) if docs else None)
+            replace_rows(con, "fct_metric_fact", "doc_id", ids, _facts_table(facts) if facts else None)
+            if failed:
+                now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+                q = pa.Table.from_pylist([{"path": meta[d][1], "sha256": meta[d][0], "reason": why,
+                                           "quarantined_at": now} for d, why in failed])  # fmt: skip
+                replace_rows(con, "quarantine", "path", [meta[d][1] for d, _ in failed], q)
+            stats["extracted"] += len(docs)
+            stats["facts"] += len(facts)
+            stats["failed"] += len(failed)
+    finally:
+        if pool:
+            pool.shutdown()
+    return stats
 
 
 def _date(s: str | None) -> dt.date | None:
