@@ -8,7 +8,8 @@ import dagster as dg
 from ..warehouse import exports as ex
 from ..warehouse.load import extract_changed, load_dimensions, sync_raw_documents
 from ..warehouse.models import SqlModel, load_models, run_model
-from ..warehouse.store import connect, publish, start_build
+from ..warehouse.store import connect, get_state, publish, set_state, start_build
+from ..warehouse.versions import extractor_version, models_version
 from .resources import ZhibiaoResource
 
 MART_TABLES_FOR_EXPORT = ("dim_document", "fct_metric_fact", "dim_unit", "dim_metric", "quarantine")
@@ -30,6 +31,14 @@ def markdown_preview(con, table: str, limit: int = 10) -> dg.MetadataValue:
     return dg.MetadataValue.md("\n".join(lines))
 
 
+def _dirty(con) -> bool:
+    return get_state(con, "dirty") != "0"
+
+
+def _exists(con, table: str) -> bool:
+    return bool(con.execute("select count(*) from information_schema.tables where table_name = ?", [table]).fetchone()[0])
+
+
 def _count(con, table: str) -> int:
     return con.execute(f"select count(*) from {table}").fetchone()[0]  # noqa: S608
 
@@ -39,13 +48,27 @@ def raw_document(context: dg.AssetExecutionContext, zhibiao: ZhibiaoResource) ->
     """Every file of the corpus folder, decoded, with its content hash. Only new or changed files
     are decoded again; files that cannot be documents go to ``quarantine`` with the reason."""
     paths = zhibiao.paths(context.run_id)
+    published_before = paths.published.exists()
     start_build(paths)
     with connect(paths.build) as con:
+        quarantine_before = con.execute("select path, reason from quarantine order by all").fetchall()
         res = sync_raw_documents(con, zhibiao.corpus, lambda s, i, n: zhibiao.report(context, s, i, n))
         n = _count(con, "raw_document")
         q_preview = markdown_preview(con, "quarantine")
+        quarantine_now = con.execute("select path, reason from quarantine order by all").fetchall()
+        if get_state(con, "extractor_version") != extractor_version():
+            # New extraction code: every document is extracted again.
+            con.execute("delete from dim_document")
+            set_state(con, "extractor_version", extractor_version())
+        changed = bool(
+            res.changed or res.deleted or quarantine_now != quarantine_before or not published_before
+            or _count(con, "dim_document") != n or get_state(con, "models_version") != models_version()
+        )  # fmt: skip
+        set_state(con, "models_version", models_version())
+        set_state(con, "dirty", "1" if changed else "0")
     return dg.MaterializeResult(
         metadata={
+            "changed": changed,
             "dagster/row_count": n,
             "files_seen": res.seen,
             "new_or_changed": len(res.changed),
@@ -119,6 +142,9 @@ def sql_model_asset(model: SqlModel) -> dg.AssetsDefinition:
     )
     def _model(context: dg.AssetExecutionContext, zhibiao: ZhibiaoResource) -> dg.MaterializeResult:
         with connect(zhibiao.paths(context.run_id).build) as con:
+            if not _dirty(con) and _exists(con, model.name):
+                return dg.MaterializeResult(metadata={"dagster/row_count": _count(con, model.name), "skipped": True,
+                                                      "why": "no input or model changed since the last run"})  # fmt: skip
             n = run_model(con, model)
             return dg.MaterializeResult(metadata={"dagster/row_count": n, "preview": markdown_preview(con, model.name)})
 
@@ -139,8 +165,13 @@ def published_warehouse(context: dg.AssetExecutionContext, zhibiao: ZhibiaoResou
     """Swap this run's build into place (atomic rename): readers see the old or the new warehouse,
     never a half-written one."""
     paths = zhibiao.paths(context.run_id)
-    publish(paths)
-    return dg.MaterializeResult(metadata={"path": str(paths.published),
+    with connect(paths.build, read_only=True) as con:
+        dirty = _dirty(con)
+    if dirty or not paths.published.exists():
+        publish(paths)
+    else:
+        paths.build.unlink(missing_ok=True)  # nothing changed: the published warehouse is already this state
+    return dg.MaterializeResult(metadata={"path": str(paths.published), "republished": dirty,
                                           "size_bytes": paths.published.stat().st_size})  # fmt: skip
 
 
@@ -151,11 +182,18 @@ def exports(context: dg.AssetExecutionContext, zhibiao: ZhibiaoResource) -> dg.M
     out = zhibiao.exports
     out.mkdir(parents=True, exist_ok=True)
     rows: dict[str, int] = {}
-    with connect(zhibiao.paths(context.run_id).published, read_only=True) as con:
+    published = zhibiao.paths(context.run_id).published
+    stamp = out / ".zhibiao-source"
+    signature = f"{published.stat().st_mtime_ns}:{published.stat().st_size}"
+    if stamp.exists() and stamp.read_text() == signature and (out / "facts.jsonl").exists():
+        return dg.MaterializeResult(metadata={"export_dir": str(out), "skipped": True,
+                                              "why": "the published warehouse has not changed since the last export"})  # fmt: skip
+    with connect(published, read_only=True) as con:
         for table in [*MART_TABLES_FOR_EXPORT, *(m.name for m in MODELS)]:
             rows[table] = ex.write_parquet(con, table, out / f"{table}.parquet")
         ex.write_partitioned_facts(con, out / "facts_by_region_year")
         n_facts, n_docs = ex.write_jsonl(con, out / "facts.jsonl", out / "docs.jsonl")
+    stamp.write_text(signature)
     return dg.MaterializeResult(
         metadata={"export_dir": str(out), "tables": dg.MetadataValue.json(rows), "facts_jsonl": n_facts,
                   "docs_jsonl": n_docs}  # fmt: skip

@@ -28,12 +28,20 @@ def _result(n_bad: int, rows: list[tuple], what: str) -> dg.AssetCheckResult:
 
 @dg.asset_check(asset="fct_metric_fact", description="Every fact's text equals its span in the document.")
 def fact_text_matches_span(context: dg.AssetCheckExecutionContext, zhibiao: ZhibiaoResource) -> dg.AssetCheckResult:
-    sql = """select f.fact_id, f.surface_text, substring(r.text, f.start_offset + 1, f.end_offset - f.start_offset)
-             from fct_metric_fact f join raw_document r using (doc_id)
-             where substring(r.text, f.start_offset + 1, f.end_offset - f.start_offset) <> f.surface_text"""
+    # Compared in Python, a batch of documents at a time: str slicing is O(1) per fact, where a SQL
+    # substring by character offset walks the UTF-8 text from its start.
+    bad: list[tuple] = []
     with connect(_db(context, zhibiao), read_only=True) as con:
-        n = con.execute(f"select count(*) from ({sql})").fetchone()[0]
-        return _result(n, con.execute(sql + " limit 5").fetchall(), "fact text differs from its span")
+        ids = [r[0] for r in con.execute("select doc_id from raw_document order by doc_id").fetchall()]
+        for i in range(0, len(ids), 500):
+            batch = ids[i : i + 500]
+            texts = dict(con.execute("select doc_id, text from raw_document where list_contains(?, doc_id)",
+                                     [batch]).fetchall())  # fmt: skip
+            facts = con.execute(
+                "select fact_id, doc_id, start_offset, end_offset, surface_text from fct_metric_fact "
+                "where list_contains(?, doc_id)", [batch]).fetchall()  # fmt: skip
+            bad += [(fid, s, texts.get(d, "")[a:b]) for fid, d, a, b, s in facts if texts.get(d, "")[a:b] != s]
+    return _result(len(bad), bad[:5], "fact text differs from its span")
 
 
 @dg.asset_check(asset="fct_metric_fact", description="No two facts share a document and span.")

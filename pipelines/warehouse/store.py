@@ -38,7 +38,17 @@ create table if not exists fct_metric_fact (
 create table if not exists quarantine (
     path varchar primary key, sha256 varchar, reason varchar not null, quarantined_at timestamp
 );
+create table if not exists run_state (key varchar primary key, value varchar);
 """
+
+
+def get_state(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
+    row = con.execute("select value from run_state where key = ?", [key]).fetchone()
+    return row[0] if row else None
+
+
+def set_state(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+    con.execute("insert or replace into run_state values (?, ?)", [key, value])
 
 FACT_COLUMNS = [
     "fact_id", "doc_id", "start_offset", "end_offset", "surface_text", "sentence", "value", "value_high",
