@@ -35,11 +35,11 @@ def fact_text_matches_span(context: dg.AssetCheckExecutionContext, zhibiao: Zhib
         ids = [r[0] for r in con.execute("select doc_id from raw_document order by doc_id").fetchall()]
         for i in range(0, len(ids), 500):
             batch = ids[i : i + 500]
-            texts = dict(con.execute("select doc_id, text from raw_document where list_contains(?, doc_id)",
+            texts = dict(con.execute("select doc_id, text from raw_document where doc_id in (select unnest(?::varchar[]))",
                                      [batch]).fetchall())  # fmt: skip
             facts = con.execute(
                 "select fact_id, doc_id, start_offset, end_offset, surface_text from fct_metric_fact "
-                "where list_contains(?, doc_id)", [batch]).fetchall()  # fmt: skip
+                "where doc_id in (select unnest(?::varchar[]))", [batch]).fetchall()  # fmt: skip
             bad += [(fid, s, texts.get(d, "")[a:b]) for fid, d, a, b, s in facts if texts.get(d, "")[a:b] != s]
     return _result(len(bad), bad[:5], "fact text differs from its span")
 
@@ -58,7 +58,7 @@ def units_in_catalog(context: dg.AssetCheckExecutionContext, zhibiao: ZhibiaoRes
     known = sorted(canonical_unit_names())
     with connect(_db(context, zhibiao), read_only=True) as con:
         rows = con.execute(
-            "select unit, count(*) from fct_metric_fact where not list_contains(?, unit) group by unit", [known]
+            "select unit, count(*) from fct_metric_fact where unit not in (select unnest(?::varchar[])) group by unit", [known]
         ).fetchall()
         return _result(len(rows), rows[:5], "units missing from units.csv")
 

@@ -122,7 +122,7 @@ def extract_changed(con: duckdb.DuckDBPyConnection, workers: int = 1, progress: 
         for i in range(0, len(todo), BATCH):
             ids = [r[0] for r in todo[i : i + BATCH]]
             items = con.execute(
-                "select doc_id, text from raw_document where list_contains(?, doc_id) order by doc_id", [ids]
+                "select doc_id, text from raw_document where doc_id in (select unnest(?::varchar[])) order by doc_id", [ids]
             ).fetchall()
             mapped = pool.map(_extract_row, items, chunksize=16) if pool else map(_extract_row, items)
             docs: list[dict[str, object]] = []
