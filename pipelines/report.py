@@ -109,8 +109,9 @@ def write_report(warehouse: Path, output: Path) -> Path:
                where t.metric_id is not null and t.kind = 'level' and t.period_year is not null order by 1, 3, 4"""
         ).fetchall()
         conflicts = con.execute(
-            """select region, series_metric, kind, unit, period, doc_a, value_a, doc_b, value_b,
-                      round(relative_difference, 4) from mart_cross_document where conflict limit 50"""
+            """select region, series_metric, kind, unit, period, doc_id, value, newest_doc_id, newest_value,
+                      round(relative_difference, 4) from mart_cross_document
+               where conflict and not is_newest order by relative_difference desc limit 50"""
         ).fetchall()
         latest = con.execute(
             """select coalesce(m.name, t.series_metric), t.unit, t.region, max(t.period_year) as year,
@@ -140,7 +141,7 @@ def write_report(warehouse: Path, output: Path) -> Path:
     multi = [(k, v) for k, v in by_latest.items() if len(v) >= 2]
     out.append("".join(_bars(m, v, u) for (m, u), v in multi) or "<p>No metric is reported for two regions yet.</p>")
     out.append("<h2>Conflicting figures across documents</h2>")
-    out.append(_table(["region", "metric", "kind", "unit", "period", "doc A", "value A", "doc B", "value B", "rel. diff"], conflicts)
+    out.append(_table(["region", "metric", "kind", "unit", "period", "document", "value", "newest document", "newest value", "rel. diff"], conflicts)
                if conflicts else "<p class='ok'>No conflicts.</p>")  # fmt: skip
     out.append("<h2>Targets against actuals</h2>")
     out.append(_table(["region", "metric", "period", "target", "unit", "status", "actual", "% of target"], targets)

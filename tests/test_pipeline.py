@@ -94,3 +94,23 @@ def test_rerun_without_change_is_identical_and_edits_replace_facts(corpus: Path,
         assert con.execute("select value from fct_metric_fact where doc_id = 'gbk_doc'").fetchall() == [(45000.0,)]
         assert con.execute("select count(*) from fct_metric_fact where doc_id = '000_3fad39849ae07b55'").fetchone()[0] == 0
         assert con.execute("select count(*) from dim_document where doc_id = '000_3fad39849ae07b55'").fetchone()[0] == 0
+
+
+def test_cross_document_conflicts_and_target_tracking(tmp_path: Path):
+    c = tmp_path / "corpus"
+    c.mkdir()
+    (c / "a.txt").write_text("杭州市数据局\n2022年,全市5G基站达到3.2万个。到2023年,全市5G基站力争达到5万个。\n2023年1月5日",
+                             encoding="utf-8")
+    (c / "b.txt").write_text("杭州市数据局\n2022年,全市5G基站达到3.5万个。\n2023年2月1日", encoding="utf-8")
+    (c / "c.txt").write_text("杭州市数据局\n2023年,全市5G基站达到5.6万个。\n2024年1月9日", encoding="utf-8")
+    run(c, tmp_path)
+    with duckdb.connect(str(tmp_path / "wh" / "z.duckdb"), read_only=True) as con:
+        rows = con.execute("""select doc_id, value, newest_doc_id, newest_value, conflict from mart_cross_document
+                              where series_metric = 'base_stations_5g' order by doc_id""").fetchall()
+        assert rows == [("a", 32000.0, "b", 35000.0, True), ("b", 35000.0, "b", 35000.0, True)]
+        t = con.execute("""select target_value, actual_value, status, pct_of_target from mart_target_tracking
+                           where series_metric = 'base_stations_5g'""").fetchall()
+        assert t == [(50000.0, 56000.0, "met", 112.0)]
+        ts = con.execute("""select period, value, change_abs from mart_metric_timeseries
+                            where series_metric = 'base_stations_5g' and kind = 'level' order by period""").fetchall()
+        assert ts == [("2022", 35000.0, None), ("2023", 56000.0, 21000.0)]

@@ -65,6 +65,7 @@ RANK_MOVE = re.compile(r"(?:晋级|晋升|提升|上升|前进|跃升|提高|下
 RANK_DOWN = ("下降", "下滑", "后退", "退后", "跌落")
 # After an ordinal these make it a sequence number, not a rank.
 ORDINAL_NOUN = set("届期批号条款章节代轮季次版")
+LIST_SEPARATORS = "、和与及或"
 
 
 @dataclass
@@ -251,9 +252,17 @@ def find_quantities(text: str, norm: str | None = None, bounds: Boundaries | Non
 
 
 def _generic(m, norm, bounds, units, keep, bare) -> None:  # noqa: C901 - one grammar, many cases
+    ar, cn, unit_s = m.group("ar", "cn", "unit")
+    if unit_s is None:
+        # Most matches are numerals with no unit (一是, 统一, 2019-): leave them early. What stays:
+        # 万/亿 counts (20万在线用户) and numbers that a list may give a unit (13.1、8.6个百分点).
+        if cn is not None and "万" not in cn and "亿" not in cn:
+            return
+        if ar is not None and m.group("mult") is None and norm[m.end() : m.end() + 2].lstrip(" ")[:1] not in LIST_SEPARATORS:
+            return
     start, end = m.span()
-    ar, cn, mult_s = m.group("ar"), m.group("cn"), m.group("mult") or ""
-    unit_s, up = m.group("unit"), m.group("up")
+    mult_s = m.group("mult") or ""
+    up = m.group("up")
     approx = m.group("ap1") or m.group("ap2")
     prev = norm[start - 1 : start]
     if up and not (cn and all(ch in "十百千万亿" for ch in cn)):
@@ -440,7 +449,7 @@ def _share_list_units(norm, result, bare, protected, starts) -> None:
         j = b.end
         while j < len(norm) and norm[j] == " ":
             j += 1
-        if j >= len(norm) or norm[j] not in "、和与及或":
+        if j >= len(norm) or norm[j] not in LIST_SEPARATORS:
             continue
         j += 1
         while j < len(norm) and norm[j] == " ":
