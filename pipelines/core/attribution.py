@@ -146,7 +146,7 @@ class DocContext:
                     future = True
                 elif top:
                     future = False
-                periods = find_periods(line)
+                periods = find_periods(line) if ("年" in line or "五" in line) else []
                 p = periods[-1] if periods else None
                 if p:
                     p = Period(pos + p.start, pos + p.end, p.label, p.last_year)
