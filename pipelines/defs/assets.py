@@ -3,6 +3,8 @@ warehouse -> exports. Each writes through SQL to this run's build copy of the wa
 is pickled into DAGSTER_HOME."""
 
 
+import json
+
 import dagster as dg
 
 from ..warehouse import exports as ex
@@ -96,6 +98,7 @@ def documents_and_facts(context: dg.AssetExecutionContext, zhibiao: ZhibiaoResou
     paths = zhibiao.paths(context.run_id)
     with connect(paths.build) as con:
         stats = extract_changed(con, zhibiao.n_workers(), lambda s, i, n: zhibiao.report(context, s, i, n))
+        set_state(con, "extracted_docs", json.dumps(stats.pop("doc_ids")))
         yield dg.MaterializeResult(
             asset_key="dim_document",
             metadata={"dagster/row_count": _count(con, "dim_document"), "re_extracted": stats["extracted"],

@@ -3,7 +3,6 @@ the facts/docs JSONL of SCHEMA.md. Every file is written to a temporary name, th
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import uuid
@@ -11,23 +10,32 @@ from pathlib import Path
 
 import duckdb
 
-FACTS_JSONL_SQL = """
-select doc_id as doc, start_offset as "start", end_offset as "end", surface_text as text, value, value_high,
-       unit, qualifier, kind, metric, metric_id, region, period
+
+def _num(col: str) -> str:
+    """A JSON number: integers without a decimal point (33000, not 33000.0)."""
+    return f"case when {col} = trunc({col}) and abs({col}) < 9e15 then to_json({col}::bigint) else to_json({col}) end"
+
+
+# Lines are built by DuckDB (to_json of a struct) and streamed out in Arrow batches: 1.3 million facts
+# take seconds, where json.dumps row by row took most of a minute.
+_FACT_FIELDS = (
+    "'doc': doc_id, 'start': start_offset, 'end': end_offset, 'text': surface_text, 'value': {value}, "
+    "{high}'unit': unit, 'qualifier': qualifier, 'kind': kind, 'metric': metric, 'metric_id': metric_id, "
+    "'region': region, 'period': period"
+)
+FACTS_JSONL_SQL = f"""
+select case when value_high is null
+            then to_json({{{_FACT_FIELDS.format(value=_num("value"), high="")}}})
+            else to_json({{{_FACT_FIELDS.format(value=_num("value"), high="'value_high': " + _num("value_high") + ", ")}}})
+       end as line
 from fct_metric_fact order by doc_id, start_offset
 """
 DOCS_JSONL_SQL = """
-select doc_id as doc, title, strftime(reply_date, '%Y-%m-%d') as reply_date,
-       strftime(publish_date, '%Y-%m-%d') as publish_date, proposal_no, session, addressee, responder, region,
-       doc_number
+select to_json({'doc': doc_id, 'title': title, 'reply_date': strftime(reply_date, '%Y-%m-%d'),
+                'publish_date': strftime(publish_date, '%Y-%m-%d'), 'proposal_no': proposal_no, 'session': session,
+                'addressee': addressee, 'responder': responder, 'region': region, 'doc_number': doc_number}) as line
 from dim_document order by doc_id
 """
-
-
-def _number(v: float | None) -> int | float | None:
-    if v is None:
-        return None
-    return int(v) if float(v).is_integer() and abs(v) < 2**53 else v
 
 
 def _atomic_path(target: Path) -> Path:
@@ -60,26 +68,18 @@ def write_partitioned_facts(con: duckdb.DuckDBPyConnection, target_dir: Path) ->
 
 def write_jsonl(con: duckdb.DuckDBPyConnection, facts: Path, docs: Path) -> tuple[int, int]:
     """The SCHEMA.md formats, from the warehouse."""
-    n_facts = _write_rows(con, FACTS_JSONL_SQL, facts, numbers=("value", "value_high"), drop_null=("value_high",))
-    n_docs = _write_rows(con, DOCS_JSONL_SQL, docs, numbers=(), drop_null=())
-    return n_facts, n_docs
+    return _write_lines(con, FACTS_JSONL_SQL, facts), _write_lines(con, DOCS_JSONL_SQL, docs)
 
 
-def _write_rows(con, sql: str, target: Path, numbers: tuple[str, ...], drop_null: tuple[str, ...]) -> int:
-    cur = con.execute(sql)
-    cols = [d[0] for d in cur.description]
+def _write_lines(con: duckdb.DuckDBPyConnection, sql: str, target: Path) -> int:
     tmp = _atomic_path(target)
     n = 0
     with tmp.open("w", encoding="utf-8") as fh:
-        for row in cur.fetchall():
-            rec = dict(zip(cols, row, strict=True))
-            for k in numbers:
-                rec[k] = _number(rec[k])
-            for k in drop_null:
-                if rec.get(k) is None:
-                    rec.pop(k, None)
-            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
-            n += 1
+        for batch in con.execute(sql).to_arrow_reader(100_000):
+            lines = batch.column(0).to_pylist()
+            if lines:
+                fh.write("\n".join(lines) + "\n")
+                n += len(lines)
     os.replace(tmp, target)
     return n
 

@@ -100,7 +100,7 @@ def _extract_row(item: tuple[str, str]) -> Extraction | tuple[str, str]:
 BATCH = 500  # documents per batch: bounds memory, whatever the size of the corpus
 
 
-def extract_changed(con: duckdb.DuckDBPyConnection, workers: int = 1, progress: Progress | None = None) -> dict[str, int]:
+def extract_changed(con: duckdb.DuckDBPyConnection, workers: int = 1, progress: Progress | None = None) -> dict:
     """Parse and extract every raw document whose hash differs from the one last extracted.
 
     Works in batches of ``BATCH`` documents, over ``workers`` processes; the output does not depend
@@ -115,7 +115,7 @@ def extract_changed(con: duckdb.DuckDBPyConnection, workers: int = 1, progress: 
     replace_rows(con, "dim_document", "doc_id", gone, None)
     replace_rows(con, "fct_metric_fact", "doc_id", gone, None)
     meta = {r[0]: (r[1], r[2]) for r in todo}
-    stats = {"extracted": 0, "facts": 0, "removed": len(gone), "failed": 0}
+    stats: dict = {"extracted": 0, "facts": 0, "removed": len(gone), "failed": 0, "doc_ids": [r[0] for r in todo]}
     pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 and len(todo) >= 64 else None
     try:
         done = 0

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import regex
 
-HEADER_RE = regex.compile(r"^--\s*(depends_on|tests|description)\s*:\s*(.*)$", regex.M)
+HEADER_RE = regex.compile(r"^--\s*(depends_on|tests|description|materialized)\s*:\s*(.*)$", regex.M)
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,7 @@ class SqlModel:
     sql: str
     depends_on: tuple[str, ...]
     description: str
+    materialized: str = "table"  # or "view" (staging models: no copy of the data)
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,10 @@ def load_models(root: Path | None = None) -> list[SqlModel]:
         name = path.stem
         if name in models:
             raise ValueError(f"two SQL models named {name}: {models[name].path} and {path}")
-        models[name] = SqlModel(name, path, path.parent.name, text, deps, h.get("description", ""))
+        kind = h.get("materialized", "table")
+        if kind not in ("table", "view"):
+            raise ValueError(f"{path}: materialized must be table or view, not {kind!r}")
+        models[name] = SqlModel(name, path, path.parent.name, text, deps, h.get("description", ""), kind)
     order = TopologicalSorter({n: [d for d in m.depends_on if d in models] for n, m in models.items()})
     return [models[n] for n in order.static_order()]
 
@@ -82,7 +86,12 @@ def load_tests(root: Path | None = None) -> list[SqlTest]:
 
 def run_model(con: duckdb.DuckDBPyConnection, model: SqlModel) -> int:
     body = model.sql.strip().rstrip(";")
-    con.execute(f"create or replace table {model.name} as {body}")
+    existing = con.execute(
+        "select table_type from information_schema.tables where table_name = ?", [model.name]
+    ).fetchone()
+    if existing and (existing[0] == "VIEW") != (model.materialized == "view"):
+        con.execute(f"drop {'view' if existing[0] == 'VIEW' else 'table'} {model.name}")
+    con.execute(f"create or replace {model.materialized} {model.name} as {body}")
     return con.execute(f"select count(*) from {model.name}").fetchone()[0]  # type: ignore[index]
 
 

@@ -1,5 +1,6 @@
 -- description: One row per fact with its document's dates and a series key: the canonical metric id where the catalog knows the metric, else the label.
 -- depends_on: fct_metric_fact, dim_document
+-- materialized: view
 select
     f.fact_id,
     f.doc_id,
