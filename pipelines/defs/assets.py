@@ -192,7 +192,7 @@ def exports(context: dg.AssetExecutionContext, zhibiao: ZhibiaoResource) -> dg.M
         return dg.MaterializeResult(metadata={"export_dir": str(out), "skipped": True,
                                               "why": "the published warehouse has not changed since the last export"})  # fmt: skip
     with connect(published, read_only=True) as con:
-        for table in [*MART_TABLES_FOR_EXPORT, *(m.name for m in MODELS)]:
+        for table in [*MART_TABLES_FOR_EXPORT, *(m.name for m in MODELS if m.layer != "staging")]:
             rows[table] = ex.write_parquet(con, table, out / f"{table}.parquet")
         ex.write_partitioned_facts(con, out / "facts_by_region_year")
         n_facts, n_docs = ex.write_jsonl(con, out / "facts.jsonl", out / "docs.jsonl")

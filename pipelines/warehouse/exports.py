@@ -75,7 +75,7 @@ def _write_lines(con: duckdb.DuckDBPyConnection, sql: str, target: Path) -> int:
     tmp = _atomic_path(target)
     n = 0
     with tmp.open("w", encoding="utf-8") as fh:
-        for batch in con.execute(sql).to_arrow_reader(100_000):
+        for batch in con.sql(sql).to_arrow_reader(100_000):
             lines = batch.column(0).to_pylist()
             if lines:
                 fh.write("\n".join(lines) + "\n")

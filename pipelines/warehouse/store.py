@@ -116,7 +116,7 @@ def start_build(paths: WarehousePaths) -> None:
     with file_lock(paths.lock, "publishing the warehouse"):
         if paths.published.exists():
             shutil.copyfile(paths.published, paths.build)
-    with duckdb.connect(str(paths.build)) as con:
+    with connect(paths.build) as con:
         con.execute(SCHEMA_SQL)
 
 
@@ -131,7 +131,7 @@ def _remove_stale_builds(paths: WarehousePaths, older_than_s: float = 6 * 3600) 
 
 def publish(paths: WarehousePaths) -> None:
     """Atomically replace the published warehouse with this run's build, then drop the build."""
-    with duckdb.connect(str(paths.build)) as con:
+    with connect(paths.build) as con:
         con.execute("checkpoint")
     with file_lock(paths.lock, "publishing the warehouse"):
         tmp = paths.published.with_name(paths.published.name + ".tmp")
@@ -143,9 +143,12 @@ def publish(paths: WarehousePaths) -> None:
 
 
 def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A connection with a memory limit (ZHIBIAO_DUCKDB_MEMORY, default 1GB): DuckDB spills to disk
+    beyond it, so large corpora do not take the machine's memory."""
     if read_only and not path.exists():
         raise FileNotFoundError(f"no warehouse at {path}: run `zhibiao run` first")
-    return duckdb.connect(str(path), read_only=read_only)
+    config = {"memory_limit": os.environ.get("ZHIBIAO_DUCKDB_MEMORY", "1GB")}
+    return duckdb.connect(str(path), read_only=read_only, config=config)
 
 
 def replace_rows(con: duckdb.DuckDBPyConnection, table: str, key: str, keys: list[str], rows: pa.Table | None) -> None:
