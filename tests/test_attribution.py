@@ -60,3 +60,27 @@ def test_document_metadata_from_a_gbk_like_header():
     assert d.responder == "南京市数据局"
     assert d.region == "南京市"
     assert d.doc_number == "MB0012345/2024-00031"
+
+
+def test_a_provincial_summary_of_our_own():
+    text = ("贵州省大数据发展管理局\n一、2022年工作情况\n截至2022年底，全省累计建成5G基站7.3万个。全年实现地区生产总值20164.58亿元，"
+            "同比增长1.2%。规模以上工业增加值增长0.9%，低于全国平均水平2.7个百分点。数字经济增加值占GDP比重达到37.2%，"
+            "较上年提高2.0个百分点。软件和信息技术服务业收入突破700亿元，同比下降3.5%。新增国家级专精特新“小巨人”企业35家。"
+            "贵阳、遵义两市分别完成投资152亿元、87亿元。\n二、下一步工作\n力争到2025年，数字经济规模超过1万亿元，"
+            "占GDP比重达到50%左右。\n2023年2月15日")
+    ex = extract_text("gz", text)
+    assert ex.doc.title is None and ex.doc.responder == "贵州省大数据发展管理局" and ex.doc.region == "贵州省"
+    f = {x.text: x for x in ex.facts}
+    assert (f["7.3万个"].metric_id, f["7.3万个"].region, f["7.3万个"].period) == ("base_stations_5g", "贵州省", "2022")
+    assert (f["20164.58亿元"].value, f["20164.58亿元"].metric_id) == (2016458000000, "gdp")
+    assert (f["1.2%"].kind, f["1.2%"].metric_id) == ("growth", "gdp")
+    assert (f["2.7个百分点"].value, f["2.7个百分点"].kind) == (-2.7, "difference")
+    assert "工业增加值" in f["2.7个百分点"].metric
+    assert f["37.2%"].metric_id == "digital_economy_value_added" and f["37.2%"].kind == "share"
+    assert "数字经济" in f["2.0个百分点"].metric
+    assert (f["3.5%"].value, f["3.5%"].metric_id) == (-3.5, "software_revenue")
+    assert f["35家"].metric_id == "specialised_smes"
+    assert (f["152亿元"].region, f["87亿元"].region) == ("贵阳市", "遵义市")
+    assert (f["1万亿元"].kind, f["1万亿元"].period, f["1万亿元"].qualifier) == ("target", "2025", "more_than")
+    assert (f["50%"].kind, f["50%"].qualifier) == ("target", "approx")
+    assert f["50%"].metric_id == "digital_economy_value_added"

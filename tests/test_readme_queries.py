@@ -14,7 +14,7 @@ from pipelines.defs.resources import ZhibiaoResource
 
 from .conftest import ROOT, SEEDS
 
-BLOCKS = re.findall(r"```sql\n(.*?)```\n(?:\n```text\n(.*?)```)?", (ROOT / "README.md").read_text(encoding="utf-8"), re.S)
+BLOCKS = re.findall(r"```sql\n([^`]*)```\n(?:\n```text\n([^`]*)```)?", (ROOT / "README.md").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")

@@ -45,7 +45,7 @@ LEAD_RE = re.compile(
     r"^(?:其中|此外|同时|另外|目前|截至目前|截止目前|截至|截止|今年以来|以来|去年|今年|全年|年内|上半年|一季度|"
     r"(?:19|20)\d{2}年(?:底|末|初|度)?(?:以来)?|[一二三四五六七八九十]是|首先|其次|最后|全市|全省|全国|我市|我省|"
     r"我国|本市|本省|全区|我区|在|对|将|已|共|由|从|把|经|按|据|有|通过|带动|依托|推动|围绕|聚焦|并|且|及|和|与|"
-    r"为|是|达|达到|更|新|力争|争取|确保|力求|计划|拟|预计|建成|\s)+"
+    r"为|是|达|达到|更|力争|争取|确保|力求|计划|拟|预计|建成|实现|完成|累计|共有|拥有|新建|\s)+"
 )
 # A quantity after one of these verbs counts what follows it (培育了35家服务商): the noun after is the metric.
 VERB_BEFORE_RE = re.compile(
@@ -64,6 +64,7 @@ AFTER_LEAD_RE = re.compile(r"^(?:以上|以下|左右|之多|多|余|的|\s)+")
 SCOPE_SHARE_RE = re.compile(r"占(全国|全省|全市|全球|世界)")
 IN_SCOPE_END_RE = re.compile(r"在(?:全国|全省|全市)?$")
 SHARE_WORD_RE = re.compile(r"率|比重|占比|比例|份额|强度|普及")
+COMPARE_RE = re.compile(r"高于|低于|快于|慢于|较|比上年|比去年|同比")
 SUBJECT_SUFFIX_RE = re.compile(r"(?:增速|占比|排名|增幅)$")
 SENTENCE_END_RE = re.compile(r"[。!?\n]")
 GENERIC_LABEL = {"规模", "总量", "数量", "比重", "占比", "增速", "增幅", "排名", "总额", "金额", "数", "量", "总数", ""}
@@ -179,21 +180,23 @@ def kind_and_sign(m: Mention, clause_before: str, sentence_before: str, ctx: Doc
         signs = DIFF_SIGN_RE.findall(clause_before) or DIFF_SIGN_RE.findall(sentence_before[-30:])
         return "difference", bool(signs) and signs[-1] in DIFF_FALL
     g = GROWTH_RE.search(clause_before)
+    base = "level"
     if m.unit in ("%", "倍"):
         if g and not TAIL_LEVEL_RE.search(g.group("tail")):
             return "growth", g.group("verb") in FALL_WORDS
-        return ("share" if m.unit == "%" else "level"), False
-    if COUNT_FALL_RE.search(clause_before):
+        base = "share" if m.unit == "%" else "level"
+    elif COUNT_FALL_RE.search(clause_before):
         return "difference", True
+    # A planned value (力争, 到2025年, a 下一步 section) is a target, whether a level or a share.
     plain = _strip_titles(sentence_before)
     if PAST_RE.search(clause_before):
-        return "level", False
+        return base, False
     if TARGET_RE.search(plain[-40:]):
         return "target", False
     h = ctx.heading_at(m.start)
     if h is not None and h.future and not PAST_RE.search(plain[-40:]):
         return "target", False
-    return "level", False
+    return base, False
 
 
 def period_of(m: Mention, sent_start: int, ctx: DocContext) -> str:
@@ -272,7 +275,7 @@ def _respective(mentions: list[Mention], ctx: DocContext) -> dict[int, Region]:
 
 
 def metric_label(m: Mention, kind: str, clause: tuple[int, int], ctx: DocContext, prev_subject: str,
-                 prev_end: int, next_start: int) -> tuple[str, str]:  # fmt: skip
+                 prev_end: int, next_start: int, prev_label: str = "") -> tuple[str, str]:  # fmt: skip
     """A short label of what is measured and the subject noun it rests on."""
     norm = ctx.norm
     lo = max(clause[0], prev_end)
@@ -301,8 +304,12 @@ def metric_label(m: Mention, kind: str, clause: tuple[int, int], ctx: DocContext
     )
     if count_first and after_text and kind != "rank":
         label = after_text
-    if kind == "difference" and m.unit == "pp" and prev_subject and (label in GENERIC_LABEL or len(label) <= 2):
-        label = prev_subject + "差"
+    if kind == "difference" and m.unit == "pp" and prev_label and (
+        label in GENERIC_LABEL or len(label) <= 2 or COMPARE_RE.search(before_raw)
+    ):
+        label = prev_label + "差"  # 较上年提高0.8个百分点: the change of the figure just reported
+    elif label.startswith("占") and prev_subject:
+        label = prev_subject + label  # 占GDP比重: whose share
     if label in GENERIC_LABEL or (len(label) <= 2 and prev_subject):
         label = prev_subject if label in prev_subject else prev_subject + label
     if kind == "growth" and not label.endswith(("增速", "增幅", "增长")):
@@ -333,12 +340,13 @@ def attribute(mentions: list[Mention], ctx: DocContext, catalog: MetricCatalog |
     prev_subject = ""
     prev_sentence = -1
     prev_end = -1
+    prev_label = ""
     for k, m in enumerate(mentions):
         if ctx.regions.inside(m.start, m.end):
             continue  # 五家渠市, 七台河: part of a place name
         s_start, s_end = ctx.sentence(m.start)
         if s_start != prev_sentence:
-            prev_subject, prev_sentence = "", s_start
+            prev_subject, prev_label, prev_sentence = "", "", s_start
         clause = ctx.bounds.clause(m.start)
         clause_before = ctx.norm[clause[0] : m.start]
         sentence_before = ctx.norm[s_start : m.start]
@@ -346,11 +354,13 @@ def attribute(mentions: list[Mention], ctx: DocContext, catalog: MetricCatalog |
         region = region_of(m, kind, max(s_start, ctx.bounds.sentence(m.start)[0]), ctx, respective.get(m.start))
         period = period_of(m, s_start, ctx)
         next_start = mentions[k + 1].start if k + 1 < len(mentions) else len(ctx.norm)
-        label, subject = metric_label(m, kind, clause, ctx, prev_subject, prev_end, next_start)
+        label, subject = metric_label(m, kind, clause, ctx, prev_subject, prev_end, next_start, prev_label)
         if not label:
             label = prev_subject or m.unit
         if subject and kind in ("level", "target", "growth") and m.dimension != "duration":
             prev_subject = subject
+        if kind != "difference" and m.dimension != "duration":
+            prev_label = label
         prev_end = m.end
         value = -m.value if negative else m.value
         high = None

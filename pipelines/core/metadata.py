@@ -35,6 +35,7 @@ SESSION_RE = regex.compile(
 PROPOSAL_RE = regex.compile(r"第\s*(\d{6,10})\s*号(?:提案|建议|议案)?")
 INDEX_NO_RE = regex.compile(r"(?:索\s*引\s*号\s*[:：]?\s*)?(?<![A-Za-z0-9])([A-Z]{1,4}\d{4,}/\d{4}-\d{3,})")
 DOC_NO_RE = regex.compile(r"[\p{Han}]{1,12}[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）]\s*\d{1,5}\s*号[A-Z]?")
+SECTION_RE = regex.compile(r"^\s*(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d+[.、])")
 SELF_AGENCY_RE = regex.compile(r"我(厅|局|委|办)")
 REPRESENT_RE = regex.compile(r"我代表([\p{Han}]{0,12}?(?:人民政府|国务院|政府))")
 NEWS_SOURCE_RE = regex.compile(rf"^([\p{{Han}}]{{2,16}}{AGENCY_SUFFIX})(?:统计显示|数据显示|消息|发布|表示|公布)")
@@ -98,8 +99,10 @@ def find_title(lines: list[str], norm: str) -> str | None:
     if m:
         return m.group(1)
     for ln in head[:3]:
-        if SALUTATION_RE.match(ln) or JUNK_RE.search(ln) or len(ln) < 4:
+        if SALUTATION_RE.match(ln) or JUNK_RE.search(ln) or len(ln) < 4 or AGENCY_RE.match(ln):
             continue
+        if SECTION_RE.match(ln):
+            break  # the body starts with a numbered section: no title line
         title = regex.split(r"——|—|\s{2,}", ln)[0].strip()
         if 4 <= len(title) <= 40 and not title.endswith(("。", ":")):
             return title

@@ -1,0 +1,44 @@
+"""Rewrite the answers of the README's example questions from a warehouse built on seeds/.
+
+    python scripts/readme_examples.py
+
+Run it after a change that moves the answers; tests/test_readme_queries.py checks they match.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from pipelines.cli import format_table
+from pipelines.defs.assets import ALL_ASSETS
+from pipelines.defs.resources import ZhibiaoResource
+
+ROOT = Path(__file__).resolve().parents[1]
+BLOCK = re.compile(r"```sql\n([^`]*)```\n\n```text\n([^`]*)```")
+
+
+def answer(con: duckdb.DuckDBPyConnection, query: str) -> str:
+    cur = con.execute(query)
+    lines = format_table([d[0] for d in cur.description], cur.fetchall()).splitlines()
+    return "\n".join(ln for ln in lines[:-1] if not set(ln.strip()) <= {"-", " "}) + "\n"
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        wh = Path(tmp) / "z.duckdb"
+        res = ZhibiaoResource(corpus_dir=str(ROOT / "seeds"), warehouse_path=str(wh), export_dir=f"{tmp}/x", workers=1)
+        assert dg.materialize(ALL_ASSETS, resources={"zhibiao": res}, instance=dg.DagsterInstance.ephemeral()).success
+        readme = (ROOT / "README.md").read_text(encoding="utf-8")
+        with duckdb.connect(str(wh), read_only=True) as con:
+            readme = BLOCK.sub(lambda m: f"```sql\n{m.group(1)}```\n\n```text\n{answer(con, m.group(1))}```", readme)
+        (ROOT / "README.md").write_text(readme, encoding="utf-8")
+    print("README answers updated")
+
+
+if __name__ == "__main__":
+    main()
