@@ -88,10 +88,13 @@ class Mention:
 @lru_cache(maxsize=1)
 def _patterns() -> dict[str, re.Pattern[str]]:
     units = unit_alternation()
+    first = re.escape("".join(sorted({s[0] for s in load_units()})))
     per = "|".join(re.escape(s) for s in sorted(rate_denominators(), key=len, reverse=True))
     generic = (
         r"(?P<up>上)?"
-        rf"(?:(?P<ar>{AR})(?P<ap1>多|余)?(?P<mult>{MULT})?|(?P<cn>{CN}))"
+        # A Chinese numeral is worth a look only when a unit, 多/余/几, or 万/亿 follows or ends it:
+        # the lookahead drops the thousands of 一是, 统一, 之一 before any Python runs.
+        rf"(?:(?P<ar>{AR})(?P<ap1>多|余)?(?P<mult>{MULT})?|(?P<cn>{CN})(?:(?<=[万亿])|(?=[多余几 {first}])))"
         r"(?P<ap2>多|余|几)?"
         rf"(?:[ ]?(?P<unit>{units})(?:/(?P<per>{per}))?)?"
         # 辆（艘、架、列）次: classifiers listed in brackets before a trailing 次.
@@ -385,28 +388,28 @@ def _generic(m, norm, bounds, units, keep, bare) -> None:  # noqa: C901 - one gr
 def _percent_like(norm: str, keep) -> None:
     pats = _patterns()
     hundred = Decimal(100)
-    for m in pats["percent_cn"].finditer(norm):
+    for m in (pats["percent_cn"].finditer(norm) if "百分之" in norm else ()):
         v = parse_number(m.group("n"))
         if v is not None:
             keep(_with_qualifiers(norm, Mention(m.start(), m.end(), v, "%", "ratio")))
-    for m in pats["fraction_cn"].finditer(norm):
+    for m in (pats["fraction_cn"].finditer(norm) if "分之" in norm else ()):
         d, n = parse_number(m.group("d")), parse_number(m.group("n"))
         if d and n is not None and n <= d:
             keep(_with_qualifiers(norm, Mention(m.start(), m.end(), n / d * hundred, "%", "ratio")))
-    for m in pats["fraction_ar"].finditer(norm):
+    for m in (pats["fraction_ar"].finditer(norm) if "/" in norm else ()):
         n, d = int(m.group("n")), int(m.group("d"))
         if 0 < n < d:
             keep(_with_qualifiers(norm, Mention(m.start(), m.end(), Decimal(n) / Decimal(d) * hundred, "%", "ratio")))
-    for m in pats["cheng"].finditer(norm):
+    for m in (pats["cheng"].finditer(norm) if "成" in norm else ()):
         v = parse_number(m.group("n"))
         if v:
             keep(_with_qualifiers(norm, Mention(m.start(), m.end(), v * 10, "%", "ratio")))
-    for m in pats["half"].finditer(norm):
+    for m in (pats["half"].finditer(norm) if "半" in norm else ()):
         q = _with_qualifiers(norm, Mention(m.start(), m.end(), Decimal(50), "%", "ratio"))
         if m.group() == "过半":
             q.qualifier = "more_than"
         keep(q)
-    for m in pats["double"].finditer(norm):
+    for m in (pats["double"].finditer(norm) if "番" in norm else ()):
         n = parse_number(m.group("n")) if m.group("n") else Decimal(1)
         if n:
             keep(Mention(m.start(), m.end(), Decimal(2) ** int(n), "倍", "multiple"))
