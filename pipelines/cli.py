@@ -91,10 +91,10 @@ def cmd_extract(args: argparse.Namespace) -> int:
         if not args.quiet and (i % 200 == 0 or i == n) and n >= 50:
             print(f"  … extracted {i}/{n}", file=sys.stderr, flush=True)
 
-    counts = extract_corpus_to_jsonl(corpus, Path(args.facts), Path(args.docs), workers=args.workers, progress=progress)
-    for q in counts["_quarantine"]:  # type: ignore[union-attr]
+    summary = extract_corpus_to_jsonl(corpus, Path(args.facts), Path(args.docs), workers=args.workers, progress=progress)
+    for q in summary.quarantined:
         _err(f"quarantined {q.path}: {q.reason}")
-    print(f"{counts['documents']} documents, {counts['facts']} facts, {counts['quarantined']} quarantined "
+    print(f"{summary.documents} documents, {summary.facts} facts, {len(summary.quarantined)} quarantined "
           f"-> {args.facts}, {args.docs}", file=sys.stderr)  # fmt: skip
     return 0
 

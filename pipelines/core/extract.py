@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .attribution import DocContext, Fact, attribute
@@ -24,6 +24,13 @@ from .text import normalise
 class Extraction:
     doc: DocRecord
     facts: list[Fact]
+
+
+@dataclass
+class CorpusSummary:
+    documents: int = 0
+    facts: int = 0
+    quarantined: list[Quarantined] = field(default_factory=list)
 
 
 def extract_text(doc_id: str, text: str) -> Extraction:
@@ -82,26 +89,23 @@ def extract_paths(
 
 
 def extract_corpus_to_jsonl(corpus: Path, facts_path: Path, docs_path: Path, workers: int = 1,
-                            progress: Callable[[int, int], None] | None = None) -> dict[str, int]:  # fmt: skip
-    """Write the SCHEMA.md facts and docs JSONL for every document of a folder."""
+                            progress: Callable[[int, int], None] | None = None) -> CorpusSummary:  # fmt: skip
+    """Write the SCHEMA.md facts and docs JSONL for every document of a folder (each file atomically)."""
     facts_path.parent.mkdir(parents=True, exist_ok=True)
     docs_path.parent.mkdir(parents=True, exist_ok=True)
-    counts = {"documents": 0, "facts": 0, "quarantined": 0}
-    quarantined: list[Quarantined] = []
+    summary = CorpusSummary()
     tmp_f, tmp_d = facts_path.with_suffix(facts_path.suffix + ".tmp"), docs_path.with_suffix(docs_path.suffix + ".tmp")
     with tmp_f.open("w", encoding="utf-8") as ff, tmp_d.open("w", encoding="utf-8") as fd:
         for src, ex in extract_paths(list_corpus(corpus), workers=workers, progress=progress):
             if ex is None:
                 assert isinstance(src, Quarantined)
-                quarantined.append(src)
-                counts["quarantined"] += 1
+                summary.quarantined.append(src)
                 continue
-            counts["documents"] += 1
+            summary.documents += 1
             fd.write(json.dumps(ex.doc.as_json(), ensure_ascii=False) + "\n")
             for f in ex.facts:
                 ff.write(json.dumps(f.as_json(), ensure_ascii=False) + "\n")
-                counts["facts"] += 1
+                summary.facts += 1
     tmp_f.replace(facts_path)
     tmp_d.replace(docs_path)
-    counts["_quarantine"] = quarantined  # type: ignore[assignment]
-    return counts
+    return summary

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
@@ -23,6 +23,7 @@ from .numerals import (
     parse_chinese_decimal,
     parse_number,
 )
+from .text import normalise
 from .units import Unit, load_units, rate_denominators, unit_alternation
 
 AR = r"\d+(?:,\d{3})+(?:\.\d+)?(?![\d,])|\d+(?:\.\d+)?"
@@ -82,7 +83,6 @@ class Mention:
     negative: bool = False
     has_multiplier: bool = False
     default_unit: bool = False
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=1)
@@ -198,7 +198,7 @@ def _post_qualifier(norm: str, end: int) -> str | None:
     return None
 
 
-def _is_year(value: Decimal, unit: Unit | None, raw: str, norm: str, end: int) -> bool:
+def _is_year(unit: Unit | None, raw: str) -> bool:
     """A four-digit year, a Chinese-numeral year (二〇二二年) or 2021年度/年底."""
     if unit is None or unit.unit != "年":
         return False
@@ -220,8 +220,6 @@ def _cue_ok(unit: Unit, norm: str, bounds: Boundaries, start: int, end: int) -> 
 
 def find_quantities(text: str, norm: str | None = None, bounds: Boundaries | None = None) -> list[Mention]:
     """Every quantity in ``text``, sorted by start, without overlaps."""
-    from .text import normalise
-
     norm = normalise(text) if norm is None else norm
     bounds = bounds or Boundaries(norm)
     pats = _patterns()
@@ -328,7 +326,7 @@ def _generic(m, norm, bounds, units, keep, bare) -> None:  # noqa: C901 - one gr
         unit = units["个"]
         q = Mention(start, end, value, "个", "count", default_unit=True, has_multiplier=True)
     else:
-        if _is_year(value, unit, raw, norm, end):
+        if _is_year(unit, raw):
             return
         if unit.is_count or unit.dimension == "duration":
             after = norm[end : end + 8]
