@@ -84,3 +84,19 @@ def test_a_provincial_summary_of_our_own():
     assert (f["1万亿元"].kind, f["1万亿元"].period, f["1万亿元"].qualifier) == ("target", "2025", "more_than")
     assert (f["50%"].kind, f["50%"].qualifier) == ("target", "approx")
     assert f["50%"].metric_id == "digital_economy_value_added"
+
+
+def test_labelled_header_table_with_spaces_inside_labels():
+    text = ("索 引 号：11330000002482870P/2023-12345   主题分类：工业\n"
+            "发文机关：浙江省经济和信息化厅    成文日期：2023年06月20日\n"
+            "标    题：关于省十四届人大一次会议第123号建议的答复\n"
+            "发文字号：浙经信建〔2023〕15号   发布日期：2023年06月25日\n"
+            "张三代表：\n您提出的关于加快数字经济发展的建议收悉。全省累计建成5G基站17.1万个。\n"
+            "浙江省经济和信息化厅\n2023年6月20日")
+    ex = extract_text("zj", text)
+    d = ex.doc
+    assert d.title == "关于省十四届人大一次会议第123号建议的答复"
+    assert (d.reply_date, d.publish_date) == ("2023-06-20", "2023-06-25")
+    assert (d.proposal_no, d.session, d.addressee) == ("123", "省十四届人大一次会议", "张三代表")
+    assert (d.responder, d.region, d.doc_number) == ("浙江省经济和信息化厅", "浙江省", "浙经信建〔2023〕15号")
+    assert [(f.value, f.region, f.period) for f in ex.facts] == [(171000, "浙江省", "2023")]

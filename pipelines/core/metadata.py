@@ -32,7 +32,7 @@ SALUTATION_RE = regex.compile(r"^(?:尊敬的)?(?P<who>[\p{Han}·]{2,20}?)[:：]
 SESSION_RE = regex.compile(
     rf"(?P<s>[\p{{Han}}]{{0,8}}?第?[{CN_NUM}]+届[\p{{Han}}]{{0,12}}?第?[{CN_NUM}]+次(?:全体)?会议)"
 )
-PROPOSAL_RE = regex.compile(r"第\s*(\d{6,10})\s*号(?:提案|建议|议案)?")
+PROPOSAL_RE = regex.compile(r"第\s*(\d{1,10})\s*号(?=提案|建议|议案|的)|第\s*(\d{6,10})\s*号")
 INDEX_NO_RE = regex.compile(r"(?:索\s*引\s*号\s*[:：]?\s*)?(?<![A-Za-z0-9])([A-Z]{1,4}\d{4,}/\d{4}-\d{3,})")
 DOC_NO_RE = regex.compile(r"[\p{Han}]{1,12}[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）]\s*\d{1,5}\s*号[A-Z]?")
 SECTION_RE = regex.compile(r"^\s*(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d+[.、])")
@@ -220,6 +220,44 @@ def find_responder(lines: list[str], norm: str, region: Region, doc_number: str 
     return None
 
 
+# Labelled header fields (government site tables). Labels may have spaces inside (索 引 号, 标    题),
+# and several fields may share a line.
+HEADER_LABELS: dict[str, str] = {
+    "索引号": "index_no", "文号": "doc_number", "发文字号": "doc_number", "标题": "title", "名称": "title",
+    "发文机关": "responder", "发布机构": "responder", "发文单位": "responder", "主办单位": "", "来源": "responder",
+    "成文日期": "reply_date", "发文日期": "reply_date", "发布日期": "publish_date", "发布时间": "publish_date",
+    "公开日期": "publish_date", "时间": "publish_date",
+}  # fmt: skip
+_LABEL_RE = regex.compile(
+    "(?P<label>" + "|".join(r"\s*".join(map(regex.escape, k)) for k in sorted(HEADER_LABELS, key=len, reverse=True))
+    + r")\s*[:：]\s*"
+)
+
+
+def header_fields(lines: list[str]) -> dict[str, str]:
+    """Values of labelled fields in the first lines: 索 引 号：…  发文机关：…  成文日期：…"""
+    out: dict[str, str] = {}
+    for ln in lines[:15]:
+        marks = list(_LABEL_RE.finditer(ln))
+        for k, m in enumerate(marks):
+            end = marks[k + 1].start() if k + 1 < len(marks) else len(ln)
+            value = ln[m.end() : end].strip()
+            field = HEADER_LABELS[regex.sub(r"\s+", "", m.group("label"))]
+            if value and field and field not in out:
+                out[field] = value
+    return out
+
+
+def _date_of(value: str | None) -> str | None:
+    if not value:
+        return None
+    m = DATE_CN_RE.search(value)
+    if m:
+        return parse_date(m)
+    m = DATE_ISO_RE.search(value)
+    return _iso(m) if m else None
+
+
 def parse_metadata(doc_id: str, norm: str, gaz: Gazetteer,
                    mentions: list[RegionMention] | None = None) -> tuple[DocRecord, Region]:  # fmt: skip
     lines = _lines(norm)
@@ -228,15 +266,25 @@ def parse_metadata(doc_id: str, norm: str, gaz: Gazetteer,
     rec.reply_date, rec.publish_date = find_dates(lines, norm)
     header = "\n".join(lines[:12])
     m = PROPOSAL_RE.search(header)
-    rec.proposal_no = m.group(1) if m else None
+    rec.proposal_no = (m.group(1) or m.group(2)) if m else None
     rec.session = find_session(lines)
     rec.addressee = find_addressee(lines)
     rec.doc_number = find_doc_number(lines)
-    header_agency = next((ln for ln in lines[:8] if AGENCY_RE.match(ln)), None)
+    fields = header_fields(lines)
+    if fields:
+        rec.title = fields.get("title") or rec.title
+        rec.reply_date = _date_of(fields.get("reply_date")) or rec.reply_date
+        rec.publish_date = _date_of(fields.get("publish_date")) or rec.publish_date
+        number = fields.get("doc_number") or fields.get("index_no")
+        if number:
+            rec.doc_number = regex.sub(r"\s+", "", number)
+    header_agency = fields.get("responder") if fields.get("responder") and AGENCY_RE.match(fields["responder"]) else None
+    header_agency = header_agency or next((ln for ln in lines[:8] if AGENCY_RE.match(ln)), None)
     signature = next((ln for ln in reversed(lines[-5:]) if AGENCY_RE.match(ln)), None)
     if mentions is None:
         mentions = gaz.mentions(norm)
     region = find_doc_region(lines, mentions, gaz, header_agency or signature, rec.doc_number, rec.title, norm)
     rec.region = region.name
-    rec.responder = find_responder(lines, norm, region, rec.doc_number)
+    rec.responder = header_agency if fields.get("responder") == header_agency and header_agency else None
+    rec.responder = rec.responder or find_responder(lines, norm, region, rec.doc_number)
     return rec, region
