@@ -166,6 +166,18 @@ class DocContext:
         return self.headings[i] if i >= 0 else None
 
 
+def _rstrip_words(s: str, window: int = 16) -> str:
+    """TRAIL_RE.sub("", s), on a window at the end: an end-anchored pattern would otherwise be tried at
+    every position of a long clause."""
+    while s:
+        head, tail = s[:-window], s[-window:]
+        stripped = TRAIL_RE.sub("", tail)
+        if stripped or not head:
+            return head + stripped
+        s = head  # the whole window was function words: go on into the head
+    return s
+
+
 def _strip_titles(s: str) -> str:
     return BOOK_TITLE_RE.sub("", s)
 
@@ -188,7 +200,7 @@ def kind_and_sign(m: Mention, clause_before: str, sentence_before: str, ctx: Doc
     elif COUNT_FALL_RE.search(clause_before):
         return "difference", True
     # A planned value (力争, 到2025年, a 下一步 section) is a target, whether a level or a share.
-    plain = _strip_titles(sentence_before)
+    plain = _strip_titles(sentence_before[-120:])  # a window: the cues that matter are near the figure
     if PAST_RE.search(clause_before):
         return base, False
     if TARGET_RE.search(plain[-40:]):
@@ -286,18 +298,18 @@ def metric_label(m: Mention, kind: str, clause: tuple[int, int], ctx: DocContext
         if cut and cut.group(1):
             before_raw = cut.group(1)
     after = norm[m.end : min(clause[1], next_start)]
-    before = TRAIL_RE.sub("", before_raw)
+    before = _rstrip_words(before_raw)
     before = _strip_regions(LEAD_RE.sub("", before), ctx)
-    before = TRAIL_RE.sub("", before)
+    before = _rstrip_words(before)
     label = before
     noun_after = NOUN_AFTER_RE.match(AFTER_LEAD_RE.sub("", after))
-    after_text = TRAIL_RE.sub("", noun_after.group()) if noun_after else ""
+    after_text = _rstrip_words(noun_after.group()) if noun_after else ""
     # The noun after the figure is what it counts (培育了35家服务商, 等8个园区, 对21个部门24个机构).
     count_first = (
         not label
         or len(label) < 2
         or VERB_BEFORE_RE.search(before_raw.rstrip()) is not None
-        or VERB_BEFORE_RE.search(TRAIL_RE.sub("", before_raw.rstrip())) is not None
+        or VERB_BEFORE_RE.search(_rstrip_words(before_raw.rstrip())) is not None
         or "等" in before_raw[-4:]
         or IN_SCOPE_END_RE.search(before_raw.rstrip()) is not None
         or (prev_end > clause[0] and m.start - prev_end <= 5)
