@@ -100,3 +100,22 @@ def test_labelled_header_table_with_spaces_inside_labels():
     assert (d.proposal_no, d.session, d.addressee) == ("123", "省十四届人大一次会议", "张三代表")
     assert (d.responder, d.region, d.doc_number) == ("浙江省经济和信息化厅", "浙江省", "浙经信建〔2023〕15号")
     assert [(f.value, f.region, f.period) for f in ex.facts] == [(171000, "浙江省", "2023")]
+
+
+def test_a_city_reply_in_full_width_text():
+    text = ("关于加快推进我市智慧农业发展的建议的答复\n李华代表：\n"
+            "　　您提出的《关于加快推进我市智慧农业发展的建议》（第０１２３号）收悉。现答复如下：\n　　一、工作进展\n"
+            "　　２０２３年，全市农业物联网应用面积达到１２．５万亩，较上年增长１８．６％；建成数字农业示范基地４６个，"
+            "其中国家级３个、省级１５个。益农信息社覆盖１２００余个行政村，覆盖率超过９５％。\n　　二、下一步工作\n"
+            "　　到２０２５年，全市农业物联网应用面积力争达到２０万亩。\n洛阳市农业农村局\n２０２４年５月２０日")
+    ex = extract_text("ly", text)
+    assert (ex.doc.proposal_no, ex.doc.addressee, ex.doc.responder, ex.doc.reply_date) == (
+        "0123", "李华代表", "洛阳市农业农村局", "2024-05-20")
+    f = {x.text: x for x in ex.facts}
+    assert (f["１２．５万亩"].value, f["１２．５万亩"].unit, f["１２．５万亩"].period) == (125000, "亩", "2023")
+    assert (f["１８．６％"].kind, f["１８．６％"].value) == ("growth", 18.6)
+    assert f["３个"].metric.startswith("数字农业示范基地") and "国家级" in f["３个"].metric
+    assert f["１５个"].metric.startswith("数字农业示范基地") and "省级" in f["１５个"].metric
+    assert (f["１２００余个"].qualifier, f["９５％"].qualifier, f["９５％"].kind) == ("more_than", "more_than", "share")
+    assert (f["２０万亩"].kind, f["２０万亩"].period) == ("target", "2025")
+    assert all(x.region == "洛阳市" for x in ex.facts)

@@ -64,6 +64,7 @@ AFTER_LEAD_RE = re.compile(r"^(?:以上|以下|左右|之多|多|余|的|\s)+")
 SCOPE_SHARE_RE = re.compile(r"占(全国|全省|全市|全球|世界)")
 IN_SCOPE_END_RE = re.compile(r"在(?:全国|全省|全市)?$")
 SHARE_WORD_RE = re.compile(r"率|比重|占比|比例|份额|强度|普及")
+QUALIFYING_LABEL_RE = re.compile(r"(?:国家|省|市|区|县|部|国际|全国|全省)级|[一二三四五六七八九十]级|新增|累计|其中")
 COMPARE_RE = re.compile(r"高于|低于|快于|慢于|较|比上年|比去年|同比")
 SUBJECT_SUFFIX_RE = re.compile(r"(?:增速|占比|排名|增幅)$")
 SENTENCE_END_RE = re.compile(r"[。!?\n]")
@@ -324,6 +325,9 @@ def metric_label(m: Mention, kind: str, clause: tuple[int, int], ctx: DocContext
         label = prev_subject + label  # 占GDP比重: whose share
     if label in GENERIC_LABEL or (len(label) <= 2 and prev_subject):
         label = prev_subject if label in prev_subject else prev_subject + label
+    elif prev_subject and QUALIFYING_LABEL_RE.fullmatch(label):
+        # 其中国家级3个、省级15个: a part of the figure before; the subject stays the same.
+        return (prev_subject + label)[-MAX_LABEL:], prev_subject
     if kind == "growth" and not label.endswith(("增速", "增幅", "增长")):
         label = (label or prev_subject) + "增速"
     elif kind == "share" and not SHARE_WORD_RE.search(label):

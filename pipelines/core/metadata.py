@@ -32,7 +32,7 @@ SALUTATION_RE = regex.compile(r"^(?:尊敬的)?(?P<who>[\p{Han}·]{2,20}?)[:：]
 SESSION_RE = regex.compile(
     rf"(?P<s>[\p{{Han}}]{{0,8}}?第?[{CN_NUM}]+届[\p{{Han}}]{{0,12}}?第?[{CN_NUM}]+次(?:全体)?会议)"
 )
-PROPOSAL_RE = regex.compile(r"第\s*(\d{1,10})\s*号(?=提案|建议|议案|的)|第\s*(\d{6,10})\s*号")
+PROPOSAL_RE = regex.compile(r"第\s*(\d{1,10})\s*号(?=提案|建议|议案|的|\))|第\s*(\d{6,10})\s*号")
 INDEX_NO_RE = regex.compile(r"(?:索\s*引\s*号\s*[:：]?\s*)?(?<![A-Za-z0-9])([A-Z]{1,4}\d{4,}/\d{4}-\d{3,})")
 DOC_NO_RE = regex.compile(r"[\p{Han}]{1,12}[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）]\s*\d{1,5}\s*号[A-Z]?")
 SECTION_RE = regex.compile(r"^\s*(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d+[.、])")
