@@ -115,3 +115,19 @@ def test_rates(text, surface, value, unit):
 
 def test_a_score_is_not_money():
     assert [q.unit for q in find_quantities("考核得分95分。")] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "unit"),
+    [("两年晋级12位", "12位", "rank"), ("三千余家企业入驻", "三千余家", "家"), ("下降3位", "3位", "rank"), ("企业达120家", "120家", "家")],
+)
+def test_figures_at_the_very_start_or_end_of_a_text(text, surface, unit):
+    qs = [(text[q.start:q.end], q.unit) for q in find_quantities(text)]
+    assert (surface, unit) in qs
+
+
+def test_a_fall_in_rank_is_negative():
+    from pipelines.core.extract import extract_text
+
+    f = extract_text("r", "2023年,全省数字经济排名下降3位。").facts[0]
+    assert (f.kind, f.value, f.unit) == ("difference", -3, "rank")

@@ -283,7 +283,7 @@ def _generic(m, norm, bounds, units, keep, bare) -> None:  # noqa: C901 - one gr
         value *= mult
         raw = ar
     else:
-        if prev == "第" or prev in CN_NUMERAL_CHARS:
+        if prev and (prev == "第" or prev in CN_NUMERAL_CHARS):
             return
         if approx == "几" and cn and cn[-1] not in "十百千万亿":
             return  # 几 after a digit (三几) is not a numeral
@@ -300,7 +300,7 @@ def _generic(m, norm, bounds, units, keep, bare) -> None:  # noqa: C901 - one gr
         per = None
     if unit is not None and unit.dimension == "money_rate_only" and not per:
         return  # 5分 is a score, not money
-    if unit is not None and not alt and unit.not_before and norm[end : end + 1] in unit.not_before:
+    if unit is not None and not alt and unit.not_before and norm[end : end + 1] and norm[end : end + 1] in unit.not_before:
         unit = None  # 上千万家庭, 四部门: the classifier starts a noun
     if unit is not None and not _cue_ok(unit, norm, bounds, start, end):
         unit = None
