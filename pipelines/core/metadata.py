@@ -35,6 +35,12 @@ SESSION_RE = regex.compile(
 PROPOSAL_RE = regex.compile(r"第\s*(\d{1,10})\s*号(?=提案|建议|议案|的|\))|第\s*(\d{6,10})\s*号")
 INDEX_NO_RE = regex.compile(r"(?:索\s*引\s*号\s*[:：]?\s*)?(?<![A-Za-z0-9])([A-Z]{1,4}\d{4,}/\d{4}-\d{3,})")
 DOC_NO_RE = regex.compile(r"[\p{Han}]{1,12}[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）]\s*\d{1,5}\s*号[A-Z]?")
+BRACKET_TITLE_RE = regex.compile(r"【([^】]{4,60})】.*")
+TITLE_SPLIT_RE = regex.compile(r"——|—|\s{2,}")
+NOT_ADDRESSEE_RE = regex.compile(r"各位|同志们|女士们|先生们|来源|时间|索引|发布|主题|文号")
+SPEECH_DATE_RE = regex.compile(r"——\s*" + DATE_CN_RE.pattern)
+SESSION_LEAD_RE = regex.compile(r"^.*(?:关于|在|于)")
+SPACES_RE = regex.compile(r"\s+")
 SECTION_RE = regex.compile(r"^\s*(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d+[.、])")
 SELF_AGENCY_RE = regex.compile(r"我(厅|局|委|办)")
 REPRESENT_RE = regex.compile(r"我代表([\p{Han}]{0,12}?(?:人民政府|国务院|政府))")
@@ -92,7 +98,7 @@ def find_title(lines: list[str], norm: str) -> str | None:
         if m and not JUNK_RE.fullmatch(ln):
             return m.group()
     for ln in lines:
-        m = regex.fullmatch(r"【([^】]{4,60})】.*", ln)
+        m = BRACKET_TITLE_RE.fullmatch(ln)
         if m:
             return m.group(1)
     m = TITLE_BODY_RE.search(norm[:600])
@@ -103,7 +109,7 @@ def find_title(lines: list[str], norm: str) -> str | None:
             continue
         if SECTION_RE.match(ln):
             break  # the body starts with a numbered section: no title line
-        title = regex.split(r"——|—|\s{2,}", ln)[0].strip()
+        title = TITLE_SPLIT_RE.split(ln)[0].strip()
         if 4 <= len(title) <= 40 and not title.endswith(("。", ":")):
             return title
         break
@@ -113,7 +119,7 @@ def find_title(lines: list[str], norm: str) -> str | None:
 def find_addressee(lines: list[str]) -> str | None:
     for ln in lines[:15]:
         m = SALUTATION_RE.match(ln)
-        if m and not regex.search(r"各位|同志们|女士们|先生们|来源|时间|索引|发布|主题|文号", ln):
+        if m and not NOT_ADDRESSEE_RE.search(ln):
             return m.group("who")
     return None
 
@@ -135,7 +141,7 @@ def find_dates(lines: list[str], norm: str) -> tuple[str | None, str | None]:
             break
     if reply is None:
         # A speech: ——2024年3月5日在…会议上
-        m = regex.search(r"——\s*" + DATE_CN_RE.pattern, header)
+        m = SPEECH_DATE_RE.search(header)
         if m:
             reply = parse_date(m)
     return reply, publish
@@ -148,7 +154,7 @@ def find_session(lines: list[str]) -> str | None:
         return None
     s = m.group("s")
     # Trim leading words that are not part of the name (在广东省…, 答复关于市政协…).
-    s = regex.sub(r"^.*(?:关于|在|于)", "", s)
+    s = SESSION_LEAD_RE.sub("", s)
     return s
 
 
@@ -159,7 +165,7 @@ def find_doc_number(lines: list[str]) -> str | None:
         return m.group(1)
     m = DOC_NO_RE.search(header)
     if m:
-        return regex.sub(r"\s+", "", m.group())
+        return SPACES_RE.sub("", m.group())
     return None
 
 
@@ -242,7 +248,7 @@ def header_fields(lines: list[str]) -> dict[str, str]:
         for k, m in enumerate(marks):
             end = marks[k + 1].start() if k + 1 < len(marks) else len(ln)
             value = ln[m.end() : end].strip()
-            field = HEADER_LABELS[regex.sub(r"\s+", "", m.group("label"))]
+            field = HEADER_LABELS[SPACES_RE.sub("", m.group("label"))]
             if value and field and field not in out:
                 out[field] = value
     return out
@@ -277,7 +283,7 @@ def parse_metadata(doc_id: str, norm: str, gaz: Gazetteer,
         rec.publish_date = _date_of(fields.get("publish_date")) or rec.publish_date
         number = fields.get("doc_number") or fields.get("index_no")
         if number:
-            rec.doc_number = regex.sub(r"\s+", "", number)
+            rec.doc_number = SPACES_RE.sub("", number)
     header_agency = fields.get("responder") if fields.get("responder") and AGENCY_RE.match(fields["responder"]) else None
     header_agency = header_agency or next((ln for ln in lines[:8] if AGENCY_RE.match(ln)), None)
     signature = next((ln for ln in reversed(lines[-5:]) if AGENCY_RE.match(ln)), None)

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from .numerals import CN_DIGIT_CHARS, parse_chinese_integer
 
 _CN_Q = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
-YEAR = rf"(?:(?:19|20)\d{{2}}|[{CN_DIGIT_CHARS}]{{4}})"
+# A year: 19xx/20xx, or in Chinese numerals 一九xx/二〇xx (the fixed first two characters keep the
+# pattern from being tried at every numeral of the text).
+YEAR = rf"(?:(?:19|20)\d{{2}}|(?:一九|二[〇零○])[{CN_DIGIT_CHARS}]{{2}})"
 PERIOD_RE = re.compile(
     rf"(?P<span>(?P<y1>{YEAR})\s*(?:年)?\s*(?:-|—|~|至|到)\s*(?P<y2>{YEAR})\s*年)"
     rf"|(?P<year>{YEAR})\s*年(?:度)?(?P<rest>(?:底|末|初)?"
