@@ -49,7 +49,7 @@ def _count(con, table: str) -> int:
 def raw_document(context: dg.AssetExecutionContext, zhibiao: ZhibiaoResource) -> dg.MaterializeResult:
     """Every file of the corpus folder, decoded, with its content hash. Only new or changed files
     are decoded again; files that cannot be documents go to ``quarantine`` with the reason."""
-    paths = zhibiao.paths(context.run_id)
+    paths = zhibiao.paths(context.run.run_id)
     published_before = paths.published.exists()
     start_build(paths)
     with connect(paths.build) as con:
@@ -95,7 +95,7 @@ def raw_document(context: dg.AssetExecutionContext, zhibiao: ZhibiaoResource) ->
 )
 def documents_and_facts(context: dg.AssetExecutionContext, zhibiao: ZhibiaoResource):
     """Run the extraction core on new or changed documents (in parallel) and replace their rows."""
-    paths = zhibiao.paths(context.run_id)
+    paths = zhibiao.paths(context.run.run_id)
     with connect(paths.build) as con:
         stats = extract_changed(con, zhibiao.n_workers(), lambda s, i, n: zhibiao.report(context, s, i, n))
         set_state(con, "extracted_docs", json.dumps(stats.pop("doc_ids")))
@@ -126,7 +126,7 @@ def documents_and_facts(context: dg.AssetExecutionContext, zhibiao: ZhibiaoResou
 )
 def dimensions(context: dg.AssetExecutionContext, zhibiao: ZhibiaoResource):
     """Dimension tables from the packaged catalogs and the gazetteer."""
-    with connect(zhibiao.paths(context.run_id).build) as con:
+    with connect(zhibiao.paths(context.run.run_id).build) as con:
         counts = load_dimensions(con)
         for table, n in counts.items():
             yield dg.MaterializeResult(asset_key=table, metadata={"dagster/row_count": n,
@@ -144,7 +144,7 @@ def sql_model_asset(model: SqlModel) -> dg.AssetsDefinition:
         metadata={"sql_file": str(model.path)},
     )
     def _model(context: dg.AssetExecutionContext, zhibiao: ZhibiaoResource) -> dg.MaterializeResult:
-        with connect(zhibiao.paths(context.run_id).build) as con:
+        with connect(zhibiao.paths(context.run.run_id).build) as con:
             if not _dirty(con) and _exists(con, model.name):
                 return dg.MaterializeResult(metadata={"dagster/row_count": _count(con, model.name), "skipped": True,
                                                       "why": "no input or model changed since the last run"})  # fmt: skip
@@ -167,7 +167,7 @@ MODEL_ASSETS = [sql_model_asset(m) for m in MODELS]
 def published_warehouse(context: dg.AssetExecutionContext, zhibiao: ZhibiaoResource) -> dg.MaterializeResult:
     """Swap this run's build into place (atomic rename): readers see the old or the new warehouse,
     never a half-written one."""
-    paths = zhibiao.paths(context.run_id)
+    paths = zhibiao.paths(context.run.run_id)
     with connect(paths.build, read_only=True) as con:
         dirty = _dirty(con)
     if dirty or not paths.published.exists():
@@ -185,7 +185,7 @@ def exports(context: dg.AssetExecutionContext, zhibiao: ZhibiaoResource) -> dg.M
     out = zhibiao.exports
     out.mkdir(parents=True, exist_ok=True)
     rows: dict[str, int] = {}
-    published = zhibiao.paths(context.run_id).published
+    published = zhibiao.paths(context.run.run_id).published
     stamp = out / ".zhibiao-source"
     signature = f"{published.stat().st_mtime_ns}:{published.stat().st_size}"
     if stamp.exists() and stamp.read_text() == signature and (out / "facts.jsonl").exists():
