@@ -342,10 +342,10 @@ def metric_label(m: Mention, kind: str, clause: tuple[int, int], ctx: DocContext
 
 def _strip_regions(s: str, ctx: DocContext) -> str:
     for _ in range(3):
-        m = ctx.gaz.pattern.match(s)
-        if not m:
+        name = ctx.gaz.name_at(s)
+        if not name:
             break
-        s = LEAD_RE.sub("", s[m.end() :])
+        s = LEAD_RE.sub("", s[len(name) :])
     return s
 
 

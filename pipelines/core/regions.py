@@ -84,9 +84,8 @@ class Gazetteer:
                     names[short] = code
         self.names = names
         words = [*names, *SELF_CITY, *SELF_PROVINCE, *SELF_REGION, *COUNTRY]
-        self.pattern = re.compile(trie_pattern(words))
-        # For scanning long texts: candidates start at a known first character; the two-character
-        # prefix picks the few names to try, longest first.
+        # Every name has two or more characters: a name starts at a known first character, and its
+        # two-character prefix picks the few names to try, longest first.
         self.by_prefix: dict[str, list[str]] = {}
         for w in sorted(words, key=len, reverse=True):
             self.by_prefix.setdefault(w[:2], []).append(w)
@@ -111,23 +110,25 @@ class Gazetteer:
             return r
         return self.by_code[r.province_code]
 
+    def name_at(self, s: str, i: int = 0) -> str | None:
+        """The longest region name or self reference starting at ``s[i]``, if any."""
+        for word in self.by_prefix.get(s[i : i + 2], ()):
+            if s.startswith(word, i):
+                return word
+        return None
+
     def mentions(self, norm: str) -> list[RegionMention]:
         """Every region name or self reference, left to right, longest at each position, no overlaps."""
         out: list[RegionMention] = []
-        by_prefix = self.by_prefix
         last_end = 0
         for m in self.first_chars.finditer(norm):
             i = m.start()
             if i < last_end:
                 continue
-            candidates = by_prefix.get(norm[i : i + 2])
-            if not candidates:
-                continue
-            for word in candidates:
-                if norm.startswith(word, i):
-                    out.append(self._mention(word, i))
-                    last_end = i + len(word)
-                    break
+            word = self.name_at(norm, i)
+            if word:
+                out.append(self._mention(word, i))
+                last_end = i + len(word)
         return out
 
     def _mention(self, word: str, i: int) -> RegionMention:
@@ -141,28 +142,6 @@ class Gazetteer:
         if word in COUNTRY:
             return RegionMention(i, j, self.by_code[NATIONAL_CODE], "national")
         return RegionMention(i, j, self.city_of(self.by_code[self.names[word]]))
-
-
-def trie_pattern(words: list[str]) -> str:
-    """One regex for many words, factored as a trie (郑(?:州(?:市)?)...): far faster to scan than
-    a flat alternation of thousands of names, and the longest name at a position wins."""
-    trie: dict[str, dict] = {}
-    for w in words:
-        node = trie
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict[str, dict]) -> str:
-        alts = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        if "" in node:
-            return f"(?:{body})?"
-        return body
-
-    return build(trie)
 
 
 def _short_name(name: str) -> str:
