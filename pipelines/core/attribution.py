@@ -54,7 +54,7 @@ VERB_BEFORE_RE = re.compile(
     r"包含|涉及|对接|完成|培养|培训|引育|遴选|评选|成立|组建|确定|推荐|共建|布局|新建|改造|惠及|开通|发布|拆解|"
     r"建立|出台|制定|印发|推出|上报|审议|修订|促成|创办|引导|扶持|资助|奖励|补助|联系|增选|吸收|招引|落户|开设|"
     r"举行|召开|承办|参与|参加|累计发放|了|对|向|给|使|让|帮助|连续|减少|增加|的|等|和|与|及|、|增发|发行|投入|"
-    r"下达|筹集|募集|拨付|兑付|减免|节约|节省|带来|产生|创造|完成|实现|新建|共有|拥有)$"
+    r"下达|筹集|募集|拨付|兑付|减免|节约|节省|带来|产生|创造|实现|共有)$"
 )
 TAIL_LEVEL_RE = re.compile(r"[到至]|占")
 LIST_SEP_RE = re.compile(r"[、和]")
@@ -67,7 +67,6 @@ SHARE_WORD_RE = re.compile(r"率|比重|占比|比例|份额|强度|普及")
 QUALIFYING_LABEL_RE = re.compile(r"(?:国家|省|市|区|县|部|国际|全国|全省)级|[一二三四五六七八九十]级|新增|累计|其中")
 COMPARE_RE = re.compile(r"高于|低于|快于|慢于|较|比上年|比去年|同比")
 SUBJECT_SUFFIX_RE = re.compile(r"(?:增速|占比|排名|增幅)$")
-SENTENCE_END_RE = re.compile(r"[。!?\n]")
 GENERIC_LABEL = {"规模", "总量", "数量", "比重", "占比", "增速", "增幅", "排名", "总额", "金额", "数", "量", "总数", ""}
 MAX_LABEL = 16
 
@@ -130,7 +129,6 @@ class DocContext:
         self.relative_starts = [r[0] for r in self.relative]
         self.headings = self._headings()
         self.heading_starts = [h.start for h in self.headings]
-        self.sentence_ends = [m.start() for m in SENTENCE_END_RE.finditer(norm)]
 
     def _headings(self) -> list[Heading]:
         out: list[Heading] = []
@@ -157,10 +155,7 @@ class DocContext:
         return out
 
     def sentence(self, pos: int) -> tuple[int, int]:
-        i = bisect.bisect_left(self.sentence_ends, pos)
-        start = self.sentence_ends[i - 1] + 1 if i > 0 else 0
-        end = self.sentence_ends[i] if i < len(self.sentence_ends) else len(self.norm)
-        return start, end
+        return self.bounds.sentence(pos)
 
     def heading_at(self, pos: int) -> Heading | None:
         i = bisect.bisect_right(self.heading_starts, pos) - 1
@@ -367,7 +362,7 @@ def attribute(mentions: list[Mention], ctx: DocContext, catalog: MetricCatalog |
         clause_before = ctx.norm[clause[0] : m.start]
         sentence_before = ctx.norm[s_start : m.start]
         kind, negative = kind_and_sign(m, clause_before, sentence_before, ctx)
-        region = region_of(m, kind, max(s_start, ctx.bounds.sentence(m.start)[0]), ctx, respective.get(m.start))
+        region = region_of(m, kind, max(s_start, ctx.bounds.statement(m.start)[0]), ctx, respective.get(m.start))
         period = period_of(m, s_start, ctx)
         next_start = mentions[k + 1].start if k + 1 < len(mentions) else len(ctx.norm)
         label, subject = metric_label(m, kind, clause, ctx, prev_subject, prev_end, next_start, prev_label)

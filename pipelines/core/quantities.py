@@ -125,15 +125,23 @@ def _fixed_expressions() -> re.Pattern[str]:
 
 
 CLAUSE_END_RE = re.compile(r"[。!?;\n,、:]")
-SENTENCE_END_RE = re.compile(r"[。!?;\n]")
+SENTENCE_END_RE = re.compile(r"[。!?\n]")
+STATEMENT_END_RE = re.compile(r"[。!?;\n]")
 
 
 class Boundaries:
-    """Clause and sentence boundaries of one normalised text, for cheap look-ups by offset."""
+    """Clause, statement and sentence boundaries of one normalised text, for cheap look-ups by offset.
+
+    A clause ends at any punctuation; a statement at ; as well as at the end of a sentence (the parts of
+    a ;-list speak of different things); a sentence only at 。!? or a line break (a year stated at its
+    start holds across its ;-parts)."""
 
     def __init__(self, norm: str) -> None:
         self.clause_ends = [m.start() for m in CLAUSE_END_RE.finditer(norm)]
         self.sentence_ends = [m.start() for m in SENTENCE_END_RE.finditer(norm)]
+        self.statement_ends = (
+            [m.start() for m in STATEMENT_END_RE.finditer(norm)] if ";" in norm else self.sentence_ends
+        )
         self.n = len(norm)
 
     @staticmethod
@@ -145,6 +153,9 @@ class Boundaries:
 
     def clause(self, pos: int) -> tuple[int, int]:
         return self._span(self.clause_ends, self.n, pos)
+
+    def statement(self, pos: int) -> tuple[int, int]:
+        return self._span(self.statement_ends, self.n, pos)
 
     def sentence(self, pos: int) -> tuple[int, int]:
         return self._span(self.sentence_ends, self.n, pos)
@@ -167,7 +178,8 @@ def _protected_spans(norm: str) -> list[tuple[int, int]]:
 
 def _inside(spans: list[tuple[int, int]], starts: list[int], a: int, b: int) -> bool:
     i = bisect.bisect_right(starts, a) - 1
-    while i >= 0 and i >= bisect.bisect_right(starts, a) - 3:
+    lowest = i - 2  # spans are short and rarely nested: the three nearest starts are enough
+    while i >= 0 and i >= lowest:
         s, e = spans[i]
         if s <= a and b <= e:
             return True
@@ -214,7 +226,7 @@ def _cue_ok(unit: Unit, norm: str, bounds: Boundaries, start: int, end: int) -> 
     nxt = norm[end : end + 1]
     if nxt and nxt.isalnum() and nxt not in "的以左带出":
         return False
-    s, e = bounds.sentence(start)
+    s, e = bounds.statement(start)
     return bool(unit.cue.search(norm, s, e))
 
 
