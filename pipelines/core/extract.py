@@ -57,18 +57,22 @@ def _latest_year(norm: str) -> int | None:
     return max(years) if years else None
 
 
-def extract_source(doc: SourceDocument) -> Extraction:
-    return extract_text(doc.doc_id, doc.text)
+def extract_or_reason(doc_id: str, text: str) -> Extraction | str:
+    """``extract_text``, or the reason it failed: a bug on one document must not stop the corpus."""
+    try:
+        return extract_text(doc_id, text)
+    except Exception as e:
+        return f"extraction failed: {type(e).__name__}: {e}"
 
 
 def _extract_path(path: str) -> tuple[SourceDocument | Quarantined, Extraction | None]:
     src = read_document(Path(path))
     if isinstance(src, Quarantined):
         return src, None
-    try:
-        return src, extract_source(src)
-    except Exception as e:  # a bug on one document must not stop the corpus
-        return Quarantined(src.path, src.sha256, f"extraction failed: {type(e).__name__}: {e}"), None
+    result = extract_or_reason(src.doc_id, src.text)
+    if isinstance(result, str):
+        return Quarantined(src.path, src.sha256, result), None
+    return src, result
 
 
 def extract_paths(

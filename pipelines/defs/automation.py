@@ -12,7 +12,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from ..core.documents import list_corpus
+from ..core.documents import list_corpus, sha256_of
 from .resources import DEFAULT_CORPUS
 
 zhibiao_job = dg.define_asset_job(
@@ -37,7 +37,7 @@ def corpus_hashes(corpus: Path) -> dict[str, str]:
     out = {}
     for p in list_corpus(corpus):
         try:
-            out[str(p.relative_to(corpus))] = hashlib.sha256(p.read_bytes()).hexdigest()
+            out[str(p.relative_to(corpus))] = sha256_of(p.read_bytes())
         except OSError:
             continue
     return out

@@ -13,7 +13,7 @@ import pyarrow as pa
 
 from ..core.attribution import Fact
 from ..core.documents import Quarantined, doc_id_for, list_corpus, parse_bytes, sha256_of
-from ..core.extract import Extraction, extract_text
+from ..core.extract import extract_or_reason
 from ..core.metadata import DocRecord
 from ..core.metrics import metric_catalog
 from ..core.regions import gazetteer
@@ -89,14 +89,6 @@ def _flush_raw(con: duckdb.DuckDBPyConnection, rows: list[dict[str, object]]) ->
         rows.clear()
 
 
-def _extract_row(item: tuple[str, str]) -> Extraction | tuple[str, str]:
-    doc_id, text = item
-    try:
-        return extract_text(doc_id, text)
-    except Exception as e:  # one bad document must not stop the others
-        return doc_id, f"extraction failed: {type(e).__name__}: {e}"
-
-
 BATCH = 500  # documents per batch: bounds memory, whatever the size of the corpus
 
 
@@ -124,16 +116,18 @@ def extract_changed(con: duckdb.DuckDBPyConnection, workers: int = 1, progress: 
             items = con.execute(
                 "select doc_id, text from raw_document where doc_id in (select unnest(?::varchar[])) order by doc_id", [ids]
             ).fetchall()
-            mapped = pool.map(_extract_row, items, chunksize=16) if pool else map(_extract_row, items)
+            doc_ids, texts = [r[0] for r in items], [r[1] for r in items]
+            mapped = (pool.map(extract_or_reason, doc_ids, texts, chunksize=16) if pool
+                      else map(extract_or_reason, doc_ids, texts))  # fmt: skip
             docs: list[dict[str, object]] = []
             facts: list[dict[str, object]] = []
             failed: list[tuple[str, str]] = []
-            for r in mapped:
+            for doc_id, r in zip(doc_ids, mapped, strict=True):
                 done += 1
                 if progress and (done % 200 == 0 or done == len(todo)):
                     progress("extracting", done, len(todo))
-                if isinstance(r, tuple):
-                    failed.append(r)
+                if isinstance(r, str):
+                    failed.append((doc_id, r))
                     continue
                 sha, path = meta[r.doc.doc]
                 docs.append(_doc_row(r.doc, sha, path))
