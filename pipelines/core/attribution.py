@@ -114,7 +114,8 @@ class DocContext:
 
     def __init__(self, doc_id: str, text: str, norm: str, bounds: Boundaries, gaz: Gazetteer,
                  region: Region, doc_year: int | None, date_known: bool,
-                 mentions: list[RegionMention] | None = None) -> None:  # fmt: skip
+                 mentions: list[RegionMention] | None = None,
+                 periods: list[Period] | None = None) -> None:  # fmt: skip
         self.doc_id, self.text, self.norm, self.bounds, self.gaz = doc_id, text, norm, bounds, gaz
         self.region = region
         self.city = region if region.level != "province" and region.level != "national" else None
@@ -122,7 +123,8 @@ class DocContext:
         self.doc_year = doc_year
         self.regions = RegionIndex(gaz.mentions(norm) if mentions is None else mentions)
         titles = [(t.start(), t.end()) for t in BOOK_ONLY_RE.finditer(norm)]
-        self.periods = [p for p in find_periods(norm) if not is_comparison(norm, p)
+        periods = find_periods(norm) if periods is None else periods
+        self.periods = [p for p in periods if not is_comparison(norm, p)
                         and not any(a <= p.start < b for a, b in titles)]  # fmt: skip
         self.period_starts = [p.start for p in self.periods]
         self.relative = relative_years(norm) if date_known and doc_year else []

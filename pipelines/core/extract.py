@@ -15,6 +15,7 @@ from pathlib import Path
 from .attribution import DocContext, Fact, attribute
 from .documents import Quarantined, SourceDocument, list_corpus, read_document
 from .metadata import DocRecord, parse_metadata
+from .periods import find_periods
 from .quantities import Boundaries, find_quantities
 from .regions import gazetteer
 from .text import normalise
@@ -37,24 +38,18 @@ def extract_text(doc_id: str, text: str) -> Extraction:
     """Metadata and facts of one decoded document."""
     norm = normalise(text)
     gaz = gazetteer()
-    mentions = gaz.mentions(norm)
-    record, region = parse_metadata(doc_id, norm, gaz, mentions)
+    places = gaz.mentions(norm)
+    periods = find_periods(norm)
+    record, region = parse_metadata(doc_id, norm, gaz, places)
     date = record.reply_date or record.publish_date
     if date:
         year, known = int(date[:4]), True
     else:
-        year, known = _latest_year(norm), False
+        # No date in the document: the latest year it names stands in for it.
+        year, known = max((p.last_year for p in periods if p.last_year <= 2100), default=None), False
     bounds = Boundaries(norm)
-    ctx = DocContext(doc_id, text, norm, bounds, gaz, region, year, known, mentions)
-    mentions = find_quantities(text, norm, bounds)
-    return Extraction(record, attribute(mentions, ctx))
-
-
-def _latest_year(norm: str) -> int | None:
-    from .periods import find_periods
-
-    years = [p.last_year for p in find_periods(norm) if p.last_year <= 2100]
-    return max(years) if years else None
+    ctx = DocContext(doc_id, text, norm, bounds, gaz, region, year, known, places, periods)
+    return Extraction(record, attribute(find_quantities(text, norm, bounds), ctx))
 
 
 def extract_or_reason(doc_id: str, text: str) -> Extraction | str:

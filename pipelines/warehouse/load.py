@@ -34,8 +34,9 @@ class SyncResult:
 def sync_raw_documents(con: duckdb.DuckDBPyConnection, corpus: Path, progress: Progress | None = None) -> SyncResult:
     """Bring ``raw_document`` and ``quarantine`` in line with the corpus folder."""
     paths = list_corpus(corpus)
-    known = dict(con.execute("select path, sha256 from raw_document").fetchall())
-    known_ids = dict(con.execute("select doc_id, path from raw_document").fetchall())
+    rows_now = con.execute("select doc_id, path, sha256 from raw_document").fetchall()
+    known = {path: sha for _, path, sha in rows_now}
+    known_ids = [doc_id for doc_id, _, _ in rows_now]
     res = SyncResult(seen=len(paths))
     rows: list[dict[str, object]] = []
     ids_now: dict[str, str] = {}
