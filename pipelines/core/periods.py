@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from .numerals import CN_DIGIT_CHARS, parse_chinese_integer
+from .text import finditer_at
 
 _CN_Q = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 # A year: 19xx/20xx, or in Chinese numerals 一九xx/二〇xx (the fixed first two characters keep the
@@ -17,6 +18,8 @@ PERIOD_RE = re.compile(
     r"(?:第?(?P<q>[一二三四1-4])季度|(?P<h>上|下)半年|(?P<m>\d{1,2})月|前(?P<qn>[一二三1-3])季度)?)"
     r"|“?(?P<plan>十[一二三四五六七八九]五)”?(?:规划|时期|期间|末|以来)?"
 )
+# The first characters PERIOD_RE can match (19xx/20xx, 一九/二〇, “十四五): see ``finditer_at``.
+PERIOD_START_RE = re.compile(r"[12一二“十]")
 # Before a year these words make it a comparison base (比2020年末提高), not the period of the figure.
 COMPARISON_BEFORE = ("比", "较", "与", "同", "相比", "对比", "高于", "低于")
 RELATIVE_YEARS = {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "上一年": -1, "前年": -2, "明年": 1}
@@ -49,7 +52,7 @@ def plan_span(ordinal: str) -> tuple[int, int] | None:
 
 def find_periods(norm: str) -> list[Period]:
     out: list[Period] = []
-    for m in PERIOD_RE.finditer(norm):
+    for m in finditer_at(PERIOD_RE, PERIOD_START_RE, norm):
         if m.group("span"):
             y1, y2 = _year(m.group("y1")), _year(m.group("y2"))
             if y1 and y2 and y1 <= y2:

