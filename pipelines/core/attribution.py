@@ -14,10 +14,8 @@ from .quantities import Boundaries, Mention
 from .regions import Gazetteer, Region, RegionIndex, RegionMention
 
 # --- kind -----------------------------------------------------------------------------------
-GROWTH_RE = re.compile(
-    r"(?P<verb>负增长|增长|增速|增幅|上涨|涨幅|提高|提升|上升|下降|下滑|降低|减少|回落|下跌|降幅|增加|扩大|缩小|收窄)"
-    r"(?P<tail>[^,;。!?]{0,8})$"
-)
+_GROWTH_VERBS = "负增长|增长|增速|增幅|上涨|涨幅|提高|提升|上升|下降|下滑|降低|减少|回落|下跌|降幅|增加|扩大|缩小|收窄"
+GROWTH_RE = re.compile(rf"(?P<verb>{_GROWTH_VERBS})(?P<tail>[^,;。!?]{{0,8}})$")
 FALL_WORDS = ("负增长", "下降", "下滑", "降低", "减少", "回落", "下跌", "降幅", "缩小", "收窄")
 DIFF_SIGN_RE = re.compile(r"(高于|低于|快于|慢于|多于|少于|提高|提升|增加|下降|降低|减少|回落|缩小|收窄|扩大)")
 DIFF_FALL = ("低于", "慢于", "少于", "下降", "降低", "减少", "回落", "缩小", "收窄")
@@ -41,6 +39,8 @@ _TRAIL_WORDS = (
     "全国|全省|全市|全球|世界|国内|省内|市内|中|内|以上|以下|左右|多|余|分别为|分别达|分别达到|预计"
 )
 TRAIL_RE = re.compile(rf"(?:{_TRAIL_WORDS}|\s)+$")
+# The characters a trailing word can end with: a text ending in anything else has nothing to strip.
+_TRAIL_LAST = frozenset(w[-1] for w in _TRAIL_WORDS.split("|"))
 LEAD_RE = re.compile(
     r"^(?:其中|此外|同时|另外|目前|截至目前|截止目前|截至|截止|今年以来|以来|去年|今年|全年|年内|上半年|一季度|"
     r"(?:19|20)\d{2}年(?:底|末|初|度)?(?:以来)?|[一二三四五六七八九十]是|首先|其次|最后|全市|全省|全国|我市|我省|"
@@ -48,14 +48,19 @@ LEAD_RE = re.compile(
     r"为|是|达|达到|更|力争|争取|确保|力求|计划|拟|预计|建成|实现|完成|累计|共有|拥有|新建|\s)+"
 )
 # A quantity after one of these verbs counts what follows it (培育了35家服务商): the noun after is the metric.
-VERB_BEFORE_RE = re.compile(
-    r"(?:培育|建成|建设|引进|实施|带动|接入|发放|拥有|举办|录入|开展|构建|设立|新增|组织|推动|吸引|集聚|聚集|入选|"
-    r"上线|开发|匹配|打造|认定|创建|支持|安排|获得|获批|落地|签约|办理|服务|覆盖|形成|吸纳|抽调|部署|明确|汇聚|"
-    r"包含|涉及|对接|完成|培养|培训|引育|遴选|评选|成立|组建|确定|推荐|共建|布局|新建|改造|惠及|开通|发布|拆解|"
-    r"建立|出台|制定|印发|推出|上报|审议|修订|促成|创办|引导|扶持|资助|奖励|补助|联系|增选|吸收|招引|落户|开设|"
-    r"举行|召开|承办|参与|参加|累计发放|了|对|向|给|使|让|帮助|连续|减少|增加|的|等|和|与|及|、|增发|发行|投入|"
-    r"下达|筹集|募集|拨付|兑付|减免|节约|节省|带来|产生|创造|实现|共有)$"
+_VERBS_BEFORE = (
+    "培育|建成|建设|引进|实施|带动|接入|发放|拥有|举办|录入|开展|构建|设立|新增|组织|推动|吸引|集聚|聚集|入选|"
+    "上线|开发|匹配|打造|认定|创建|支持|安排|获得|获批|落地|签约|办理|服务|覆盖|形成|吸纳|抽调|部署|明确|汇聚|"
+    "包含|涉及|对接|完成|培养|培训|引育|遴选|评选|成立|组建|确定|推荐|共建|布局|新建|改造|惠及|开通|发布|拆解|"
+    "建立|出台|制定|印发|推出|上报|审议|修订|促成|创办|引导|扶持|资助|奖励|补助|联系|增选|吸收|招引|落户|开设|"
+    "举行|召开|承办|参与|参加|累计发放|了|对|向|给|使|让|帮助|连续|减少|增加|的|等|和|与|及|、|增发|发行|投入|"
+    "下达|筹集|募集|拨付|兑付|减免|节约|节省|带来|产生|创造|实现|共有"
 )
+VERB_BEFORE_RE = re.compile(rf"(?:{_VERBS_BEFORE})$")
+# How far from the end of a text a match of an end-anchored pattern can start: a search from there
+# finds the same match (from the start, the alternation would be tried at every position).
+_GROWTH_REACH = max(map(len, _GROWTH_VERBS.split("|"))) + 8 + 1
+_VERB_REACH = max(map(len, _VERBS_BEFORE.split("|"))) + 1
 TAIL_LEVEL_RE = re.compile(r"[到至]|占")
 LIST_SEP_RE = re.compile(r"[、和]")
 RANK_SUBJECT_RE = re.compile(r"^(.*?)(?:在|居|位居|位列|名列|跃居|跻身|排名|排)")
@@ -168,12 +173,18 @@ def _rstrip_words(s: str, window: int = 16) -> str:
     """TRAIL_RE.sub("", s), on a window at the end: an end-anchored pattern would otherwise be tried at
     every position of a long clause."""
     while s:
+        if s[-1] not in _TRAIL_LAST and not s[-1].isspace():
+            return s
         head, tail = s[:-window], s[-window:]
         stripped = TRAIL_RE.sub("", tail)
         if stripped or not head:
             return head + stripped
         s = head  # the whole window was function words: go on into the head
     return s
+
+
+def _verb_before(s: str) -> bool:
+    return VERB_BEFORE_RE.search(s, max(0, len(s) - _VERB_REACH)) is not None
 
 
 def _strip_titles(s: str) -> str:
@@ -189,7 +200,7 @@ def kind_and_sign(m: Mention, clause_before: str, sentence_before: str, ctx: Doc
     if m.unit == "pp":
         signs = DIFF_SIGN_RE.findall(clause_before) or DIFF_SIGN_RE.findall(sentence_before[-30:])
         return "difference", bool(signs) and signs[-1] in DIFF_FALL
-    g = GROWTH_RE.search(clause_before)
+    g = GROWTH_RE.search(clause_before, max(0, len(clause_before) - _GROWTH_REACH))
     base = "level"
     if m.unit in ("%", "倍"):
         if g and not TAIL_LEVEL_RE.search(g.group("tail")):
@@ -269,7 +280,9 @@ def region_of(m: Mention, kind: str, sent_start: int, ctx: DocContext, respectiv
 def _respective(mentions: list[Mention], ctx: DocContext) -> dict[int, Region]:
     """广州、深圳地铁客运量分别达1409万、1305万人次: the n-th region goes with the n-th figure."""
     out: dict[int, Region] = {}
-    for _k, m in enumerate(mentions):
+    if "分别" not in ctx.norm:
+        return out
+    for m in mentions:
         s, _ = ctx.sentence(m.start)
         j = ctx.norm.rfind("分别", s, m.start)
         if j == -1 or m.start in out:
@@ -306,8 +319,8 @@ def metric_label(m: Mention, kind: str, clause: tuple[int, int], ctx: DocContext
     count_first = (
         not label
         or len(label) < 2
-        or VERB_BEFORE_RE.search(before_raw.rstrip()) is not None
-        or VERB_BEFORE_RE.search(_rstrip_words(before_raw.rstrip())) is not None
+        or _verb_before(before_raw.rstrip())
+        or _verb_before(_rstrip_words(before_raw.rstrip()))
         or "等" in before_raw[-4:]
         or IN_SCOPE_END_RE.search(before_raw.rstrip()) is not None
         or (prev_end > clause[0] and m.start - prev_end <= 5)
@@ -352,6 +365,7 @@ def attribute(mentions: list[Mention], ctx: DocContext, catalog: MetricCatalog |
     respective = _respective(mentions, ctx)
     prev_subject = ""
     prev_sentence = -1
+    sentence = ""
     prev_end = -1
     prev_label = ""
     for k, m in enumerate(mentions):
@@ -360,6 +374,7 @@ def attribute(mentions: list[Mention], ctx: DocContext, catalog: MetricCatalog |
         s_start, s_end = ctx.sentence(m.start)
         if s_start != prev_sentence:
             prev_subject, prev_label, prev_sentence = "", "", s_start
+            sentence = ctx.text[s_start:s_end].strip()
         clause = ctx.bounds.clause(m.start)
         clause_before = ctx.norm[clause[0] : m.start]
         sentence_before = ctx.norm[s_start : m.start]
@@ -384,7 +399,7 @@ def attribute(mentions: list[Mention], ctx: DocContext, catalog: MetricCatalog |
                 doc=ctx.doc_id, start=m.start, end=m.end, text=ctx.text[m.start : m.end],
                 value=_num(value), unit=m.unit, qualifier=m.qualifier, kind=kind, metric=label,
                 metric_id=catalog.match(label), region=region.name, region_code=region.code,
-                period=period, sentence=ctx.text[s_start:s_end].strip(),
+                period=period, sentence=sentence,
                 value_high=_num(high) if high is not None else None,
             )
         )  # fmt: skip

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
 from dataclasses import asdict, dataclass
 from functools import lru_cache
@@ -149,7 +150,11 @@ def find_dates(lines: list[str], norm: str) -> tuple[str | None, str | None]:
 
 def find_session(lines: list[str]) -> str | None:
     header = "".join(lines[:12])
-    m = SESSION_RE.search(header)
+    if "届" not in header or "会议" not in header:
+        return None
+    # A session name starts at most 8 characters and a short ordinal before its first 届; searching from
+    # there spares the lazy prefix its tries at every character of the header.
+    m = SESSION_RE.search(header, max(0, header.index("届") - 20))
     if not m:
         return None
     s = m.group("s")
@@ -160,10 +165,10 @@ def find_session(lines: list[str]) -> str | None:
 
 def find_doc_number(lines: list[str]) -> str | None:
     header = "\n".join(lines[:12])
-    m = INDEX_NO_RE.search(header)
+    m = INDEX_NO_RE.search(header) if "/" in header else None
     if m:
         return m.group(1)
-    m = DOC_NO_RE.search(header)
+    m = DOC_NO_RE.search(header) if "号" in header else None
     if m:
         return SPACES_RE.sub("", m.group())
     return None
@@ -234,8 +239,8 @@ HEADER_LABELS: dict[str, str] = {
     "成文日期": "reply_date", "发文日期": "reply_date", "发布日期": "publish_date", "发布时间": "publish_date",
     "公开日期": "publish_date", "时间": "publish_date",
 }  # fmt: skip
-_LABEL_RE = regex.compile(
-    "(?P<label>" + "|".join(r"\s*".join(map(regex.escape, k)) for k in sorted(HEADER_LABELS, key=len, reverse=True))
+_LABEL_RE = re.compile(
+    "(?P<label>" + "|".join(r"\s*".join(map(re.escape, k)) for k in sorted(HEADER_LABELS, key=len, reverse=True))
     + r")\s*[:：]\s*"
 )
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-import regex
+import ahocorasick_rs
 
 
 @dataclass(frozen=True)
@@ -26,18 +26,17 @@ class MetricCatalog:
             for s in (m.name, *m.synonyms):
                 by_synonym.setdefault(s, m.metric_id)
         self.by_synonym = by_synonym
-        # Longest synonym first, so 数字经济核心产业 wins over 数字经济.
-        self.pattern = regex.compile(
-            "|".join(regex.escape(s) for s in sorted(by_synonym, key=len, reverse=True))
-        )
+        self.synonyms = list(by_synonym)
+        self.automaton = ahocorasick_rs.AhoCorasick(self.synonyms)
 
     def match(self, label: str) -> str | None:
-        """The id of the longest synonym contained in ``label``, or None."""
-        best: str | None = None
-        for m in self.pattern.finditer(label, overlapped=True):
-            if best is None or len(m.group()) > len(best):
-                best = m.group()
-        return self.by_synonym[best] if best else None
+        """The id of the longest synonym contained in ``label`` (数字经济核心产业 wins over 数字经济; the
+        first of equally long ones), or None."""
+        found = self.automaton.find_matches_as_indexes(label, overlapping=True)
+        if not found:
+            return None
+        k, _, _ = min(found, key=lambda f: (f[1] - f[2], f[1]))
+        return self.by_synonym[self.synonyms[k]]
 
 
 def _rows(text: str) -> list[dict[str, str]]:

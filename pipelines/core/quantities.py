@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -52,6 +53,8 @@ POST_QUALIFIERS: list[tuple[str, str]] = [
     ("以下", "less_than"), ("以内", "less_than"), ("之内", "less_than"),
 ]  # fmt: skip
 
+_POST_QUALIFIER_OF = dict(POST_QUALIFIERS)
+assert {len(w) for w in _POST_QUALIFIER_OF} == {2}, "_post_qualifier looks up two characters"
 # Words after 次/届 that make the number an ordinal of a meeting, not a count (十四届五次会议).
 MEETING_AFTER = re.compile(
     r"(?:[" + CN_NUMERAL_CHARS + r"\d]+[次中])?(?:会议|全会|全体会议|代表大会|常委会|党代会|会上|人大|政协|人民|全国|中央|委员)"
@@ -150,22 +153,26 @@ class Boundaries:
             [m.start() for m in STATEMENT_END_RE.finditer(norm)] if ";" in norm else self.sentence_ends
         )
         self.n = len(norm)
+        # The text's end closes the last span of each kind.
+        for ends in (self.clause_ends, self.sentence_ends, self.statement_ends):
+            if not ends or ends[-1] != self.n:
+                ends.append(self.n)
 
-    @staticmethod
-    def _span(ends: list[int], n: int, pos: int) -> tuple[int, int]:
-        i = bisect.bisect_left(ends, pos)
-        start = ends[i - 1] + 1 if i > 0 else 0
-        end = ends[i] if i < len(ends) else n
-        return start, end
-
+    # Each look-up is called several times per figure: one bisect, no helper call.
     def clause(self, pos: int) -> tuple[int, int]:
-        return self._span(self.clause_ends, self.n, pos)
+        ends = self.clause_ends
+        i = bisect_left(ends, pos)
+        return (ends[i - 1] + 1 if i else 0), ends[i]
 
     def statement(self, pos: int) -> tuple[int, int]:
-        return self._span(self.statement_ends, self.n, pos)
+        ends = self.statement_ends
+        i = bisect_left(ends, pos)
+        return (ends[i - 1] + 1 if i else 0), ends[i]
 
     def sentence(self, pos: int) -> tuple[int, int]:
-        return self._span(self.sentence_ends, self.n, pos)
+        ends = self.sentence_ends
+        i = bisect_left(ends, pos)
+        return (ends[i - 1] + 1 if i else 0), ends[i]
 
 
 def _protected_spans(norm: str) -> list[tuple[int, int]]:
@@ -211,11 +218,7 @@ def _pre_qualifier(norm: str, start: int) -> str | None:
 
 
 def _post_qualifier(norm: str, end: int) -> str | None:
-    after = norm[end : end + 3].lstrip()
-    for word, q in POST_QUALIFIERS:
-        if after.startswith(word):
-            return q
-    return None
+    return _POST_QUALIFIER_OF.get(norm[end : end + 3].lstrip()[:2])
 
 
 def _is_year(unit: Unit | None, raw: str) -> bool:
