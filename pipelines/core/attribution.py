@@ -76,7 +76,7 @@ GENERIC_LABEL = {"规模", "总量", "数量", "比重", "占比", "增速", "�
 MAX_LABEL = 16
 
 
-@dataclass
+@dataclass(slots=True)
 class Fact:
     doc: str
     start: int

@@ -72,10 +72,11 @@ RANK_DOWN = ("下降", "下滑", "后退", "退后", "跌落")
 # After an ordinal these make it a sequence number, not a rank.
 ORDINAL_NOUN = set("届期批号条款章节代轮季次版")
 LIST_SEPARATORS = "、和与及或"
+_RANGE_SEPARATORS = frozenset("-~至到—―")
 _NOT_BEFORE_FRACTION = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/.-")
 
 
-@dataclass
+@dataclass(slots=True)
 class Mention:
     start: int
     end: int
@@ -202,10 +203,13 @@ def _inside(spans: list[tuple[int, int]], starts: list[int], a: int, b: int) -> 
 
 
 SCOPE_WORDS = ("全球", "全国", "全省", "全市", "世界")
+_PRE_QUALIFIER_LAST = frozenset(w[-1] for w in (*_PRE_QUALIFIER_OF, *SCOPE_WORDS))
 
 
 def _pre_qualifier(norm: str, start: int) -> str | None:
     before = norm[max(0, start - 6) : start].rstrip()
+    if not before or before[-1] not in _PRE_QUALIFIER_LAST:
+        return None  # the common case: no qualifier or scope word can end here
     if before.endswith(SCOPE_WORDS):
         before = before[:-2]  # 超过全球一半: the qualifier stands before the scope
     if before.endswith(NOT_QUALIFIER_WORDS):
@@ -379,7 +383,10 @@ def _generic(m, norm, bounds, units, keep, bare) -> None:  # noqa: C901 - one gr
     if approx or up:
         q.qualifier = "more_than"
     # Ranges: 3-5家, 3至5家, 3~5万元.
-    rl = _patterns()["range_left"].search(norm, max(0, start - 16), start)
+    # A range's separator stands just before the figure (3-5家, 3至 5家): only then is range_left tried.
+    rl = None
+    if not _RANGE_SEPARATORS.isdisjoint(norm[start - 2 : start]):
+        rl = _patterns()["range_left"].search(norm, max(0, start - 16), start)
     if rl and rl.end() == start and q.dimension not in ("duration",):
         low = parse_number((rl.group("ar") or rl.group("cn") or "") + (rl.group("mult") or ""))
         if low is not None and rl.group("cn") and parse_chinese_decimal(rl.group("cn")) is None:
