@@ -70,6 +70,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"    - {path}: {reason}")
     print(f"  warehouse           {paths.published}")
     print(f"  exports             {Path(args.exports).absolute()}/ (Parquet, facts.jsonl, docs.jsonl)")
+    steps = [(ev.step_key, ev.event_specific_data.duration_ms / 1000) for ev in result.all_events
+             if ev.is_step_success and ev.step_key and ev.event_specific_data is not None]  # fmt: skip
+    slowest = sorted(steps, key=lambda kv: -kv[1])[:4]
+    print("  slowest steps       " + ", ".join(f"{k} {s:.1f} s" for k, s in slowest))
     if failed_checks:
         print(f"  checks FAILED       {', '.join(c.check_name for c in failed_checks)}")
     else:
