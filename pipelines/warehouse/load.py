@@ -97,7 +97,8 @@ def extract_changed(con: duckdb.DuckDBPyConnection, workers: int = 1, progress: 
     """Parse and extract every raw document whose hash differs from the one last extracted.
 
     Works in batches of ``BATCH`` documents, over ``workers`` processes; the output does not depend
-    on the number of workers (results come back in input order)."""
+    on the number of workers (results come back in input order). Workers return Arrow tables, so the
+    process that writes to DuckDB does no per-fact work and keeps up with them."""
     todo = con.execute(
         """select r.doc_id, r.sha256, r.path from raw_document r
            left join dim_document d using (doc_id)
@@ -117,31 +118,28 @@ def extract_changed(con: duckdb.DuckDBPyConnection, workers: int = 1, progress: 
             items = con.execute(
                 "select doc_id, text from raw_document where doc_id in (select unnest(?::varchar[])) order by doc_id", [ids]
             ).fetchall()
-            doc_ids, texts = [r[0] for r in items], [r[1] for r in items]
-            mapped = (pool.map(extract_or_reason, doc_ids, texts, chunksize=16) if pool
-                      else map(extract_or_reason, doc_ids, texts))  # fmt: skip
-            docs: list[dict[str, object]] = []
-            facts: list[dict[str, object]] = []
+            chunks = [[(d, t, *meta[d]) for d, t in items[k : k + CHUNK]] for k in range(0, len(items), CHUNK)]
+            results = pool.map(extract_chunk, chunks) if pool else map(extract_chunk, chunks)
+            docs: list[pa.Table] = []
+            facts: list[pa.Table] = []
             failed: list[tuple[str, str]] = []
-            for doc_id, r in zip(doc_ids, mapped, strict=True):
-                done += 1
-                if progress and (done % 200 == 0 or done == len(todo)):
+            for chunk, (d_tab, f_tab, f_failed) in zip(chunks, results, strict=True):
+                done += len(chunk)
+                if progress and (done // 200 > (done - len(chunk)) // 200 or done == len(todo)):
                     progress("extracting", done, len(todo))
-                if isinstance(r, str):
-                    failed.append((doc_id, r))
-                    continue
-                sha, path = meta[r.doc.doc]
-                docs.append(_doc_row(r.doc, sha, path))
-                facts.extend(_fact_row(f) for f in r.facts)
-            replace_rows(con, "dim_document", "doc_id", ids, pa.Table.from_pylist(docs) if docs else None)
-            replace_rows(con, "fct_metric_fact", "doc_id", ids, _facts_table(facts) if facts else None)
+                docs.append(d_tab)
+                facts.append(f_tab)
+                failed += f_failed
+            doc_rows, fact_rows = pa.concat_tables(docs), pa.concat_tables(facts)
+            replace_rows(con, "dim_document", "doc_id", ids, doc_rows)
+            replace_rows(con, "fct_metric_fact", "doc_id", ids, fact_rows)
             if failed:
                 now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
                 q = pa.Table.from_pylist([{"path": meta[d][1], "sha256": meta[d][0], "reason": why,
                                            "quarantined_at": now} for d, why in failed])  # fmt: skip
                 replace_rows(con, "quarantine", "path", [meta[d][1] for d, _ in failed], q)
-            stats["extracted"] += len(docs)
-            stats["facts"] += len(facts)
+            stats["extracted"] += doc_rows.num_rows
+            stats["facts"] += fact_rows.num_rows
             stats["failed"] += len(failed)
     finally:
         if pool:
@@ -149,11 +147,44 @@ def extract_changed(con: duckdb.DuckDBPyConnection, workers: int = 1, progress: 
     return stats
 
 
+CHUNK = 16  # documents per task sent to a worker process
+
+
+def extract_chunk(items: list[tuple[str, str, str, str]]) -> tuple[pa.Table, pa.Table, list[tuple[str, str]]]:
+    """Extract (doc_id, text, sha256, path) items: the dim_document and fct_metric_fact rows as Arrow
+    tables, and (doc_id, reason) for documents whose extraction failed. Runs in a worker process."""
+    docs: list[dict[str, object]] = []
+    facts: dict[str, list] = {c: [] for c in FACT_COLUMNS}
+    failed: list[tuple[str, str]] = []
+    for doc_id, text, sha, path in items:
+        r = extract_or_reason(doc_id, text)
+        if isinstance(r, str):
+            failed.append((doc_id, r))
+            continue
+        docs.append(_doc_row(r.doc, sha, path))
+        for f in r.facts:
+            for c, v in zip(FACT_COLUMNS, _fact_values(f), strict=True):
+                facts[c].append(v)
+    return pa.Table.from_pylist(docs, schema=DOC_SCHEMA), pa.Table.from_pydict(facts, schema=FACT_SCHEMA), failed
+
+
 def _date(s: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(s) if s else None
     except ValueError:
         return None
+
+
+DOC_SCHEMA = pa.schema(
+    [("doc_id", pa.string()), ("title", pa.string()), ("reply_date", pa.date32()), ("publish_date", pa.date32()),
+     ("proposal_no", pa.string()), ("session", pa.string()), ("addressee", pa.string()), ("responder", pa.string()),
+     ("region", pa.string()), ("region_code", pa.string()), ("doc_number", pa.string()), ("sha256", pa.string()),
+     ("path", pa.string())]
+)  # fmt: skip
+FACT_SCHEMA = pa.schema(
+    [(c, pa.int32() if c in ("start_offset", "end_offset") else pa.float64() if c in ("value", "value_high")
+      else pa.string()) for c in FACT_COLUMNS]
+)  # fmt: skip
 
 
 def _doc_row(d: DocRecord, sha: str, path: str) -> dict[str, object]:
@@ -166,22 +197,13 @@ def _doc_row(d: DocRecord, sha: str, path: str) -> dict[str, object]:
     }  # fmt: skip
 
 
-def _fact_row(f: Fact) -> dict[str, object]:
-    return {
-        "fact_id": f"{f.doc}:{f.start}:{f.end}", "doc_id": f.doc, "start_offset": f.start, "end_offset": f.end,
-        "surface_text": f.text, "sentence": f.sentence, "value": float(f.value),
-        "value_high": float(f.value_high) if f.value_high is not None else None, "unit": f.unit,
-        "qualifier": f.qualifier, "kind": f.kind, "metric": f.metric, "metric_id": f.metric_id,
-        "region": f.region, "region_code": f.region_code, "period": f.period,
-    }  # fmt: skip
-
-
-def _facts_table(rows: list[dict[str, object]]) -> pa.Table:
-    schema = pa.schema(
-        [(c, pa.int32() if c in ("start_offset", "end_offset") else pa.float64() if c in ("value", "value_high")
-          else pa.string()) for c in FACT_COLUMNS]
+def _fact_values(f: Fact) -> tuple:
+    """A fact's values in FACT_COLUMNS order."""
+    return (
+        f"{f.doc}:{f.start}:{f.end}", f.doc, f.start, f.end, f.text, f.sentence, float(f.value),
+        float(f.value_high) if f.value_high is not None else None, f.unit, f.qualifier, f.kind, f.metric,
+        f.metric_id, f.region, f.region_code, f.period,
     )  # fmt: skip
-    return pa.Table.from_pylist(rows, schema=schema)
 
 
 def load_dimensions(con: duckdb.DuckDBPyConnection) -> dict[str, int]:

@@ -130,16 +130,15 @@ def _remove_stale_builds(paths: WarehousePaths, older_than_s: float = 6 * 3600) 
 
 
 def publish(paths: WarehousePaths) -> None:
-    """Atomically replace the published warehouse with this run's build, then drop the build."""
+    """Atomically replace the published warehouse with this run's build (a rename, not a copy: the
+    build is this run's own file, complete once checkpointed and closed)."""
     with connect(paths.build) as con:
         con.execute("checkpoint")
+    with open(paths.build, "rb+") as fh:
+        os.fsync(fh.fileno())
     with file_lock(paths.lock, "publishing the warehouse"):
-        tmp = paths.published.with_name(paths.published.name + ".tmp")
-        shutil.copyfile(paths.build, tmp)
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, paths.published)
-    paths.build.unlink(missing_ok=True)
+        os.replace(paths.build, paths.published)
+    paths.build.with_name(paths.build.name + ".wal").unlink(missing_ok=True)
 
 
 def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
