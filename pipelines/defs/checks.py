@@ -40,9 +40,9 @@ def fact_text_matches_span(context: dg.AssetCheckExecutionContext, zhibiao: Zhib
             batch = ids[i : i + 500]
             texts = dict(con.execute("select doc_id, text from raw_document where doc_id in (select unnest(?::varchar[]))",
                                      [batch]).fetchall())  # fmt: skip
-            facts = con.execute(
+            facts = con.sql(
                 "select fact_id, doc_id, start_offset, end_offset, surface_text from fct_metric_fact "
-                "where doc_id in (select unnest(?::varchar[]))", [batch]).fetch_arrow_table()  # fmt: skip
+                "where doc_id in (select unnest(?::varchar[]))", params=[batch]).to_arrow_table()  # fmt: skip
             # Column lists from Arrow: building a tuple per row (fetchall) cost more than the comparison.
             fids, docs, starts, ends, surfaces = (facts.column(c).to_pylist() for c in facts.column_names)
             bad += [(fid, s, texts.get(d, "")[a:b])
