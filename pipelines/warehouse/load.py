@@ -106,6 +106,9 @@ def extract_changed(con: duckdb.DuckDBPyConnection, workers: int = 1, progress: 
     ).fetchall()
     gone = [r[0] for r in con.execute(
         "select doc_id from dim_document where doc_id not in (select doc_id from raw_document)").fetchall()]  # fmt: skip
+    # The series (region x metric) that the old and the new facts of these documents belong to: models
+    # with an incremental key recompute only these.
+    con.execute(f"create or replace table run_affected_series as {AFFECTED_SQL}", [[r[0] for r in todo] + gone])
     replace_rows(con, "dim_document", "doc_id", gone, None)
     replace_rows(con, "fct_metric_fact", "doc_id", gone, None)
     meta = {r[0]: (r[1], r[2]) for r in todo}
@@ -144,7 +147,12 @@ def extract_changed(con: duckdb.DuckDBPyConnection, workers: int = 1, progress: 
     finally:
         if pool:
             pool.shutdown()
+    con.execute(f"insert into run_affected_series {AFFECTED_SQL}", [stats["doc_ids"]])
     return stats
+
+
+AFFECTED_SQL = """select distinct region, coalesce(metric_id, metric) as series_metric from fct_metric_fact
+                  where doc_id in (select unnest(?::varchar[]))"""
 
 
 CHUNK = 16  # documents per task sent to a worker process

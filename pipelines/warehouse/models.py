@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import regex
 
-HEADER_RE = regex.compile(r"^--\s*(depends_on|tests|description|materialized)\s*:\s*(.*)$", regex.M)
+HEADER_RE = regex.compile(r"^--\s*(depends_on|tests|description|materialized|incremental_key)\s*:\s*(.*)$", regex.M)
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,9 @@ class SqlModel:
     depends_on: tuple[str, ...]
     description: str
     materialized: str = "table"  # or "view" (staging models: no copy of the data)
+    # Columns such that the model's rows for one key depend only on input rows with that key: a run that
+    # changed a few documents recomputes only the keys they touch (see ``refresh_model``).
+    incremental_key: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,10 @@ def load_models(root: Path | None = None) -> list[SqlModel]:
         kind = h.get("materialized", "table")
         if kind not in ("table", "view"):
             raise ValueError(f"{path}: materialized must be table or view, not {kind!r}")
-        models[name] = SqlModel(name, path, path.parent.name, text, deps, h.get("description", ""), kind)
+        key = tuple(k.strip() for k in h.get("incremental_key", "").split(",") if k.strip())
+        if key and kind != "table":
+            raise ValueError(f"{path}: only a table can be refreshed incrementally")
+        models[name] = SqlModel(name, path, path.parent.name, text, deps, h.get("description", ""), kind, key)
     order = TopologicalSorter({n: [d for d in m.depends_on if d in models] for n, m in models.items()})
     return [models[n] for n in order.static_order()]
 
@@ -92,6 +98,31 @@ def run_model(con: duckdb.DuckDBPyConnection, model: SqlModel) -> int:
     if existing and (existing[0] == "VIEW") != (model.materialized == "view"):
         con.execute(f"drop {'view' if existing[0] == 'VIEW' else 'table'} {model.name}")
     con.execute(f"create or replace {model.materialized} {model.name} as {body}")
+    return con.execute(f"select count(*) from {model.name}").fetchone()[0]  # type: ignore[index]
+
+
+def refresh_model(con: duckdb.DuckDBPyConnection, model: SqlModel, affected: str) -> int:
+    """Recompute a model's rows for the keys listed in the table ``affected`` only.
+
+    Each input the model reads is shadowed, for this statement, by a temporary table of its rows with
+    an affected key (DuckDB looks in the temp catalog first), then the model's own SQL runs unchanged.
+    Valid because every row of the model depends only on input rows with the same key."""
+    db = con.execute("select current_database()").fetchone()[0]  # type: ignore[index]
+    match = " and ".join(f"a.{k} is not distinct from x.{k}" for k in model.incremental_key)
+    in_affected = f"exists (select 1 from {affected} a where {match})"
+    body = model.sql.strip().rstrip(";")
+    con.execute("begin transaction")
+    try:
+        for dep in model.depends_on:
+            con.execute(f'create temp table {dep} as select * from "{db}".main.{dep} x where {in_affected}')
+        con.execute(f'delete from "{db}".main.{model.name} x where {in_affected}')
+        con.execute(f'insert into "{db}".main.{model.name} by name {body}')
+        for dep in model.depends_on:
+            con.execute(f"drop table temp.main.{dep}")
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
     return con.execute(f"select count(*) from {model.name}").fetchone()[0]  # type: ignore[index]
 
 

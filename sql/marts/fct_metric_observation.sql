@@ -1,5 +1,6 @@
 -- description: One row per fact with its canonical metric id (or label), value in the canonical unit, region, period, kind, qualifier and provenance (document, title, date, span, sentence).
 -- depends_on: stg_metric_observation
+-- materialized: view
 select
     fact_id,
     series_metric,

@@ -1,5 +1,6 @@
 -- description: The same region x metric x kind x unit x period reported by more than one document: one row per document with its value, the newest document's value, the relative difference to it, whether they agree (within 0.5%), and whether the group holds a conflict. Linear in the facts, however many documents repeat a figure.
 -- depends_on: stg_metric_observation
+-- incremental_key: region, series_metric
 with per_doc as (
     select region, series_metric, kind, unit, period, doc_id, any_value(document_date) as document_date,
            any_value(value order by start_offset) as value,

@@ -1,5 +1,6 @@
 -- description: Region x metric x kind x unit x period: the value from the most recent document reporting it, how many documents report it, and the change against the previous period.
 -- depends_on: stg_metric_observation
+-- incremental_key: region, series_metric
 with ranked as (
     select
         *,

@@ -1,5 +1,6 @@
 -- description: Each target (力争…, 到2025年…) against the actual later reported for the same region, metric, unit and year: met, missed or pending, and the share of the target reached.
 -- depends_on: stg_metric_observation
+-- incremental_key: region, series_metric
 with targets as (
     select fact_id as target_fact_id, doc_id as target_doc_id, document_date as target_date, region, series_metric,
            metric, unit, period as target_period, period_year as target_year, value as target_value, qualifier
