@@ -65,8 +65,9 @@ def test_all_assets_build_the_warehouse_and_exports(corpus: Path, tmp_path: Path
         ts = con.execute("select count(*) from mart_metric_timeseries").fetchone()[0]
         assert ts > 0
     exports = tmp_path / "exports"
-    facts = pq.read_table(exports / "fct_metric_fact.parquet")
-    assert facts.num_rows > 150
+    facts = pq.read_table(exports / "fct_metric_fact")  # bucketed parts (hive folders bucket=N)
+    assert facts.num_rows > 150 and "bucket" in facts.column_names
+    assert pq.read_table(exports / "mart_metric_timeseries.parquet").num_rows > 0
     assert (exports / "facts_by_region_year").is_dir()
     assert any(p.name.startswith("region_part=") for p in (exports / "facts_by_region_year").iterdir())
     lines = [json.loads(x) for x in (exports / "facts.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -150,3 +151,37 @@ def test_incremental_marts_equal_a_full_rebuild(tmp_path: Path):
             missing = con.execute(f"select count(*) from (select * from full_build.{t} except all select * from {t})").fetchone()
             assert (extra[0], missing[0]) == (0, 0), t
             assert con.execute(f"select count(*) from {t}").fetchone()[0] > 0 or t == "mart_region_comparison"
+
+
+def test_exports_write_only_what_changed_and_match_the_warehouse(tmp_path: Path):
+    c = tmp_path / "corpus"
+    c.mkdir()
+    for i, city in enumerate(["杭州市", "成都市", "武汉市", "南京市", "西安市", "长沙市", "合肥市", "济南市"]):
+        (c / f"d{i}.txt").write_text(f"{city}数据局\n2023年,全市5G基站达到{3 + i}.5万个,上云企业超过{i + 2}000家。\n"
+                                     f"2024年1月{i + 1}日", encoding="utf-8")  # fmt: skip
+    run(c, tmp_path)
+    (c / "d3.txt").write_text("南京市数据局\n2023年,全市5G基站达到9.9万个。\n2024年2月1日", encoding="utf-8")
+    (c / "d6.txt").unlink()
+    result = run(c, tmp_path)
+    written = next(m.materialization.metadata["written"].value for m in result.get_asset_materialization_events()
+                   if m.asset_key.to_user_string() == "exports")  # fmt: skip
+    # two documents changed: at most two buckets of each fact table, not the whole table
+    assert any(w.startswith("fct_metric_fact (") for w in written)
+    assert all(int(w.split("(")[1].split()[0]) <= 2 for w in written if w.startswith("fct_metric"))
+    assert "dim_unit" not in written and "dim_region" not in str(written)
+    exports, db = tmp_path / "exports", tmp_path / "wh" / "z.duckdb"
+    with duckdb.connect(str(db), read_only=True) as con:
+        for table, files in (("fct_metric_fact", exports / "fct_metric_fact" / "*" / "*.parquet"),
+                             ("fct_metric_fact", exports / "facts_by_region_year" / "*" / "*" / "*.parquet"),
+                             ("fct_metric_observation", exports / "fct_metric_observation" / "*" / "*.parquet"),
+                             ("dim_document", exports / "dim_document.parquet")):  # fmt: skip
+            cols = ", ".join(r[0] for r in con.execute(f"describe {table}").fetchall())
+            exported = f"select {cols} from read_parquet('{files}', hive_partitioning = false)"
+            diff = con.execute(f"select count(*) from (({exported}) except all (select {cols} from {table}))"
+                               f" union all select count(*) from ((select {cols} from {table}) except all ({exported}))"
+                               ).fetchall()  # fmt: skip
+            assert diff == [(0,), (0,)], (table, files)
+        n_facts = con.execute("select count(*) from fct_metric_fact").fetchone()[0]
+    assert len((exports / "facts.jsonl").read_text(encoding="utf-8").splitlines()) == n_facts
+    assert {json.loads(x)["doc"] for x in (exports / "docs.jsonl").read_text(encoding="utf-8").splitlines()} == {
+        f"d{i}" for i in range(8) if i != 6}

@@ -187,29 +187,71 @@ def published_warehouse(context: dg.AssetExecutionContext, zhibiao: ZhibiaoResou
                                           "size_bytes": paths.published.stat().st_size})  # fmt: skip
 
 
+# Fact-grain tables are exported as Parquet parts by document bucket (hive folders bucket=N): a run that
+# changed a few documents writes a few parts, not the whole table.
+BUCKETS = 64
+BUCKETED = ("fct_metric_fact", "fct_metric_observation")
+FACTS_BY_REGION_YEAR_SQL = """select *, coalesce(region, 'unknown') as region_part,
+       coalesce(regexp_extract(period, '(\\d{4})$', 1), 'unknown') as year from fct_metric_fact"""
+MANIFEST = ".zhibiao-exports.json"
+
+
 @dg.asset(deps=["published_warehouse"], group_name="exports", kinds={"parquet"})
 def exports(context: dg.AssetExecutionContext, zhibiao: ZhibiaoResource) -> dg.MaterializeResult:
-    """Parquet for every table and mart, facts also partitioned by region and year (hive style),
-    plus the facts and docs JSONL of SCHEMA.md. Each file is written atomically."""
+    """Parquet for every table and mart (fact-grain tables as bucketed parts), facts also partitioned by
+    region and year (hive style), plus the facts and docs JSONL of SCHEMA.md. Only what changed since
+    the last export is written again (fingerprints in .zhibiao-exports.json); each file or partition is
+    replaced atomically."""
     out = zhibiao.exports
     out.mkdir(parents=True, exist_ok=True)
-    rows: dict[str, int] = {}
     published = zhibiao.paths(context.run.run_id).published
     stamp = out / ".zhibiao-source"
     signature = f"{published.stat().st_mtime_ns}:{published.stat().st_size}"
     if stamp.exists() and stamp.read_text() == signature and (out / "facts.jsonl").exists():
         return dg.MaterializeResult(metadata={"export_dir": str(out), "skipped": True,
                                               "why": "the published warehouse has not changed since the last export"})  # fmt: skip
+    try:
+        before = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        before = {}
+    old_tables, old_parts = before.get("tables", {}), before.get("partitioned", {})
+    tables: dict[str, str] = {}
+    parts: dict[str, dict] = {}
+    written: list[str] = []
     with connect(published, read_only=True) as con:
         for table in [*MART_TABLES_FOR_EXPORT, *(m.name for m in MODELS if m.layer != "staging")]:
-            rows[table] = ex.write_parquet(con, table, out / f"{table}.parquet")
-        ex.write_partitioned_facts(con, out / "facts_by_region_year")
-        n_facts, n_docs = ex.write_jsonl(con, out / "facts.jsonl", out / "docs.jsonl")
+            if table in BUCKETED:
+                sql = f"select *, hash(doc_id) % {BUCKETS} as bucket from {table}"  # noqa: S608
+                parts[table], n = ex.sync_partitioned(con, sql, ("bucket",), out / table, old_parts.get(table, {}))
+                (out / f"{table}.parquet").unlink(missing_ok=True)  # the single file of earlier versions
+                written += [f"{table} ({n} parts)"] if n else []
+                continue
+            tables[table] = ex.fingerprint(con, f"select * from {table}").get("", "0:0")  # noqa: S608
+            if old_tables.get(table) != tables[table] or not (out / f"{table}.parquet").exists():
+                ex.write_parquet(con, table, out / f"{table}.parquet")
+                written.append(table)
+        parts["facts_by_region_year"], n = ex.sync_partitioned(
+            con, FACTS_BY_REGION_YEAR_SQL, ("region_part", "year"), out / "facts_by_region_year",
+            old_parts.get("facts_by_region_year", {}),
+        )  # fmt: skip
+        written += [f"facts_by_region_year ({n} partitions)"] if n else []
+        # The JSONL files follow the tables they are made from.
+        for name, source in (("facts.jsonl", "fct_metric_fact"), ("docs.jsonl", "dim_document")):
+            tables[name] = ex.fingerprint(con, f"select * from {source}").get("", "0:0")  # noqa: S608
+        if any(old_tables.get(n) != tables[n] or not (out / n).exists() for n in ("facts.jsonl", "docs.jsonl")):
+            ex.write_jsonl(con, out / "facts.jsonl", out / "docs.jsonl")
+            written.append("facts.jsonl, docs.jsonl")
+    manifest = _atomic_tmp(out / MANIFEST)
+    manifest.write_text(json.dumps({"tables": tables, "partitioned": parts}, ensure_ascii=False), encoding="utf-8")
+    manifest.replace(out / MANIFEST)
     stamp.write_text(signature)
     return dg.MaterializeResult(
-        metadata={"export_dir": str(out), "tables": dg.MetadataValue.json(rows), "facts_jsonl": n_facts,
-                  "docs_jsonl": n_docs}  # fmt: skip
+        metadata={"export_dir": str(out), "written": dg.MetadataValue.json(written)}
     )
+
+
+def _atomic_tmp(target):
+    return target.with_name(f".{target.name}.tmp")
 
 
 ALL_ASSETS = [raw_document, documents_and_facts, dimensions, *MODEL_ASSETS, published_warehouse, exports]

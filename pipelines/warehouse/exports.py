@@ -3,10 +3,12 @@ the facts/docs JSONL of SCHEMA.md. Every file is written to a temporary name, th
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import uuid
 from pathlib import Path
+from urllib.parse import unquote
 
 import duckdb
 
@@ -42,6 +44,15 @@ def _atomic_path(target: Path) -> Path:
     return target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
 
 
+def fingerprint(con: duckdb.DuckDBPyConnection, sql: str, key: str = "''") -> dict[str, str]:
+    """Per value of the SQL expression ``key``: the number of rows of ``sql`` and an order-independent
+    hash of all their values. Equal fingerprints: nothing to write again."""
+    rows = con.execute(
+        f"select {key} as k, count(*)::varchar || ':' || coalesce(sum(hash(q))::varchar, '0') from ({sql}) q group by k"
+    ).fetchall()
+    return dict(rows)
+
+
 def write_parquet(con: duckdb.DuckDBPyConnection, table: str, target: Path) -> int:
     tmp = _atomic_path(target)
     con.execute(f"copy (select * from {table}) to '{_sql_path(tmp)}' (format parquet)")
@@ -49,20 +60,60 @@ def write_parquet(con: duckdb.DuckDBPyConnection, table: str, target: Path) -> i
     return con.execute(f"select count(*) from {table}").fetchone()[0]  # type: ignore[index]
 
 
-def write_partitioned_facts(con: duckdb.DuckDBPyConnection, target_dir: Path) -> None:
-    """fct_metric_fact as hive partitions region=/year=, swapped in whole."""
-    tmp = target_dir.with_name(f".{target_dir.name}.{uuid.uuid4().hex[:8]}.tmp")
-    con.execute(
-        f"""copy (select *, coalesce(region, 'unknown') as region_part,
-                   coalesce(regexp_extract(period, '(\\d{{4}})$', 1), 'unknown') as year
-                  from fct_metric_fact)
-            to '{_sql_path(tmp)}' (format parquet, partition_by (region_part, year))"""
-    )
-    old = target_dir.with_name(f".{target_dir.name}.old")
-    if target_dir.exists():
-        shutil.rmtree(old, ignore_errors=True)
-        os.replace(target_dir, old)
-    os.replace(tmp, target_dir)
+def sync_partitioned(con: duckdb.DuckDBPyConnection, sql: str, partition_by: tuple[str, ...], target: Path,
+                     previous: dict[str, list[str]]) -> tuple[dict[str, list[str]], int]:  # fmt: skip
+    """Keep ``target`` a hive-partitioned Parquet copy of ``sql``, writing again only the partitions whose
+    rows changed. ``previous`` maps each partition's key (``a=x/b=y``) to [fingerprint, folder] as
+    returned by the last call; returns the same for now, and the number of partitions written."""
+    key = " || '/' || ".join(f"'{c}=' || {c}" for c in partition_by)
+    now = fingerprint(con, sql, key)
+    old = previous if target.is_dir() else {}
+    changed = [k for k, fp in now.items() if k not in old or old[k][0] != fp or not (target / old[k][1]).is_dir()]
+    removed = [k for k in old if k not in now]
+    if not changed and not removed:
+        return {k: old[k] for k in now}, 0
+    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
+    cols = ", ".join(partition_by)
+    if not old or 2 * len(changed) > len(now):
+        # Most partitions changed: one pass writes them all, and the new folder replaces the old whole.
+        con.execute(f"copy ({sql}) to '{_sql_path(tmp)}' (format parquet, partition_by ({cols}))")
+        folders = _leaf_folders(tmp, len(partition_by))
+        swap_folder(tmp, target)
+    else:
+        con.execute(
+            f"copy (select * from ({sql}) q where ({key}) in (select unnest(?::varchar[]))) "
+            f"to '{_sql_path(tmp)}' (format parquet, partition_by ({cols}))", [changed]
+        )  # fmt: skip
+        folders = {k: old[k][1] for k in now if k in old}
+        for k, rel in _leaf_folders(tmp, len(partition_by)).items():
+            swap_folder(tmp / rel, target / rel)  # one partition at a time: readers see its old or new rows
+            folders[k] = rel
+        for k in removed:
+            shutil.rmtree(target / old[k][1], ignore_errors=True)
+            with contextlib.suppress(OSError):
+                (target / old[k][1]).parent.rmdir()  # the outer folder, once its last partition has gone
+        shutil.rmtree(tmp, ignore_errors=True)
+    return {k: [fp, folders[k]] for k, fp in now.items()}, len(changed)
+
+
+def _leaf_folders(root: Path, depth: int) -> dict[str, str]:
+    """Partition key (values decoded: DuckDB percent-encodes them in folder names) -> folder under root."""
+    out = {}
+    for p in root.glob("/".join(["*"] * depth)):
+        if p.is_dir():
+            rel = p.relative_to(root).as_posix()
+            out[unquote(rel)] = rel
+    return out
+
+
+def swap_folder(new: Path, target: Path) -> None:
+    """Replace the folder ``target`` with ``new`` (two renames; the old one is removed after)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    old = target.with_name(f".{target.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        os.replace(target, old)
+    os.replace(new, target)
     shutil.rmtree(old, ignore_errors=True)
 
 
@@ -71,17 +122,18 @@ def write_jsonl(con: duckdb.DuckDBPyConnection, facts: Path, docs: Path) -> tupl
     return _write_lines(con, FACTS_JSONL_SQL, facts), _write_lines(con, DOCS_JSONL_SQL, docs)
 
 
+_UNIT_SEPARATOR = "\x1f"  # a control character: to_json writes it as \u001f, never raw
+
+
 def _write_lines(con: duckdb.DuckDBPyConnection, sql: str, target: Path) -> int:
+    """One JSON document per line, written by DuckDB: a CSV of one column with no quoting and a
+    delimiter that to_json always escapes, so each line is the JSON text exactly (and fast)."""
     tmp = _atomic_path(target)
-    n = 0
-    with tmp.open("w", encoding="utf-8") as fh:
-        for batch in con.sql(sql).to_arrow_reader(100_000):
-            lines = batch.column(0).to_pylist()
-            if lines:
-                fh.write("\n".join(lines) + "\n")
-                n += len(lines)
+    n = con.execute(
+        f"copy ({sql.strip()}) to '{_sql_path(tmp)}' (format csv, header false, quote '', escape '', delimiter '{_UNIT_SEPARATOR}')"
+    ).fetchone()[0]  # type: ignore[index]
     os.replace(tmp, target)
-    return n
+    return int(n)
 
 
 def _sql_path(p: Path) -> str:
