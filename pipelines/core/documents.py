@@ -6,6 +6,7 @@ Offsets in facts are offsets into the decoded text (for HTML: into the extracted
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -95,6 +96,10 @@ def doc_id_for(path: Path) -> str:
     return path.stem if path.suffix.lower() in TEXT_SUFFIXES else path.name
 
 
+# Replacement characters and control characters other than tab and line feed: signs of a wrong encoding.
+GARBLED_RE = re.compile("[\ufffd\x00-\x08\x0b-\x1f]")
+
+
 def _looks_binary(data: bytes) -> bool:
     sample = data[:4096]
     return bool(b"\x00" in sample and not (sample.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_shape(sample)))
@@ -136,7 +141,7 @@ def parse_bytes(path: Path, data: bytes, sha: str | None = None) -> SourceDocume
     if path.suffix.lower() in (".htm", ".html", ".xhtml") or text.lstrip()[:15].lower().startswith(("<!doctype", "<html")):
         text = html_to_text(text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    bad = sum(1 for ch in text[:5000] if ch == "\ufffd" or (ord(ch) < 32 and ch not in "\n\t"))
+    bad = len(GARBLED_RE.findall(text, 0, 5000))
     if bad > max(10, len(text[:5000]) // 20):
         return Quarantined(str(path), sha, f"garbled text: {bad} control or replacement characters in the first 5000")
     if not text.strip():
