@@ -12,6 +12,7 @@ import pytest
 from pipelines.defs.assets import ALL_ASSETS
 from pipelines.defs.checks import ALL_CHECKS
 from pipelines.defs.resources import ZhibiaoResource
+from pipelines.warehouse import exports as ex
 
 from .conftest import SEEDS
 
@@ -182,6 +183,11 @@ def test_exports_write_only_what_changed_and_match_the_warehouse(tmp_path: Path)
                                ).fetchall()  # fmt: skip
             assert diff == [(0,), (0,)], (table, files)
         n_facts = con.execute("select count(*) from fct_metric_fact").fetchone()[0]
+        # facts.jsonl was spliced (unchanged buckets copied from the last file): the same bytes as a fresh write
+        assert any(w.startswith("facts.jsonl (") for w in written)
+        fresh = tmp_path / "fresh.jsonl"
+        ex.sync_facts_jsonl(con, fresh, {})
+        assert fresh.read_bytes() == (exports / "facts.jsonl").read_bytes()
     assert len((exports / "facts.jsonl").read_text(encoding="utf-8").splitlines()) == n_facts
     assert {json.loads(x)["doc"] for x in (exports / "docs.jsonl").read_text(encoding="utf-8").splitlines()} == {
         f"d{i}" for i in range(8) if i != 6}

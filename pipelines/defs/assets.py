@@ -189,7 +189,6 @@ def published_warehouse(context: dg.AssetExecutionContext, zhibiao: ZhibiaoResou
 
 # Fact-grain tables are exported as Parquet parts by document bucket (hive folders bucket=N): a run that
 # changed a few documents writes a few parts, not the whole table.
-BUCKETS = 64
 BUCKETED = ("fct_metric_fact", "fct_metric_observation")
 FACTS_BY_REGION_YEAR_SQL = """select *, coalesce(region, 'unknown') as region_part,
        coalesce(regexp_extract(period, '(\\d{4})$', 1), 'unknown') as year from fct_metric_fact"""
@@ -221,7 +220,7 @@ def exports(context: dg.AssetExecutionContext, zhibiao: ZhibiaoResource) -> dg.M
     with connect(published, read_only=True) as con:
         for table in [*MART_TABLES_FOR_EXPORT, *(m.name for m in MODELS if m.layer != "staging")]:
             if table in BUCKETED:
-                sql = f"select *, hash(doc_id) % {BUCKETS} as bucket from {table}"  # noqa: S608
+                sql = f"select *, {ex.BUCKET} as bucket from {table}"  # noqa: S608
                 parts[table], n = ex.sync_partitioned(con, sql, ("bucket",), out / table, old_parts.get(table, {}))
                 (out / f"{table}.parquet").unlink(missing_ok=True)  # the single file of earlier versions
                 written += [f"{table} ({n} parts)"] if n else []
@@ -235,14 +234,15 @@ def exports(context: dg.AssetExecutionContext, zhibiao: ZhibiaoResource) -> dg.M
             old_parts.get("facts_by_region_year", {}),
         )  # fmt: skip
         written += [f"facts_by_region_year ({n} partitions)"] if n else []
-        # The JSONL files follow the tables they are made from.
-        for name, source in (("facts.jsonl", "fct_metric_fact"), ("docs.jsonl", "dim_document")):
-            tables[name] = ex.fingerprint(con, f"select * from {source}").get("", "0:0")  # noqa: S608
-        if any(old_tables.get(n) != tables[n] or not (out / n).exists() for n in ("facts.jsonl", "docs.jsonl")):
-            ex.write_jsonl(con, out / "facts.jsonl", out / "docs.jsonl")
-            written.append("facts.jsonl, docs.jsonl")
+        facts_jsonl, n = ex.sync_facts_jsonl(con, out / "facts.jsonl", before.get("facts_jsonl", {}))
+        written += [f"facts.jsonl ({n} buckets)"] if n else []
+        tables["docs.jsonl"] = tables["dim_document"]  # made from dim_document alone
+        if old_tables.get("docs.jsonl") != tables["docs.jsonl"] or not (out / "docs.jsonl").exists():
+            ex.write_docs_jsonl(con, out / "docs.jsonl")
+            written.append("docs.jsonl")
     manifest = _atomic_tmp(out / MANIFEST)
-    manifest.write_text(json.dumps({"tables": tables, "partitioned": parts}, ensure_ascii=False), encoding="utf-8")
+    manifest.write_text(json.dumps({"tables": tables, "partitioned": parts, "facts_jsonl": facts_jsonl},
+                                   ensure_ascii=False), encoding="utf-8")  # fmt: skip
     manifest.replace(out / MANIFEST)
     stamp.write_text(signature)
     return dg.MaterializeResult(

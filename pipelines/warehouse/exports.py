@@ -18,20 +18,20 @@ def _num(col: str) -> str:
     return f"case when {col} = trunc({col}) and abs({col}) < 9e15 then to_json({col}::bigint) else to_json({col}) end"
 
 
-# Lines are built by DuckDB (to_json of a struct) and streamed out in Arrow batches: 1.3 million facts
-# take seconds, where json.dumps row by row took most of a minute.
+# Lines are built by DuckDB (to_json of a struct) and written by COPY: 1.3 million facts take about a
+# second, where json.dumps row by row took most of a minute.
 _FACT_FIELDS = (
     "'doc': doc_id, 'start': start_offset, 'end': end_offset, 'text': surface_text, 'value': {value}, "
     "{high}'unit': unit, 'qualifier': qualifier, 'kind': kind, 'metric': metric, 'metric_id': metric_id, "
     "'region': region, 'period': period"
 )
-FACTS_JSONL_SQL = f"""
-select case when value_high is null
+FACT_LINE = f"""case when value_high is null
             then to_json({{{_FACT_FIELDS.format(value=_num("value"), high="")}}})
             else to_json({{{_FACT_FIELDS.format(value=_num("value"), high="'value_high': " + _num("value_high") + ", ")}}})
-       end as line
-from fct_metric_fact order by doc_id, start_offset
-"""
+       end"""
+# Fact-grain exports are cut by document bucket: a run that changed a few documents rewrites a few buckets.
+BUCKETS = 64
+BUCKET = f"hash(doc_id) % {BUCKETS}"
 DOCS_JSONL_SQL = """
 select to_json({'doc': doc_id, 'title': title, 'reply_date': strftime(reply_date, '%Y-%m-%d'),
                 'publish_date': strftime(publish_date, '%Y-%m-%d'), 'proposal_no': proposal_no, 'session': session,
@@ -117,22 +117,81 @@ def swap_folder(new: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def write_jsonl(con: duckdb.DuckDBPyConnection, facts: Path, docs: Path) -> tuple[int, int]:
-    """The SCHEMA.md formats, from the warehouse."""
-    return _write_lines(con, FACTS_JSONL_SQL, facts), _write_lines(con, DOCS_JSONL_SQL, docs)
+def write_docs_jsonl(con: duckdb.DuckDBPyConnection, target: Path) -> int:
+    """docs.jsonl in the SCHEMA.md format."""
+    return _write_lines(con, DOCS_JSONL_SQL, target)
+
+
+def sync_facts_jsonl(con: duckdb.DuckDBPyConnection, target: Path, previous: dict) -> tuple[dict, int]:
+    """facts.jsonl in the SCHEMA.md format, ordered by document bucket, then document and offset.
+
+    Each bucket's lines are one byte range of the file, recorded with the bucket's fingerprint; a run that
+    changed a few buckets copies the other ranges from the last file and writes only those buckets.
+    Returns the new record and the number of buckets written."""
+    now = {str(k): fp for k, fp in fingerprint(con, f"select *, {BUCKET} as bucket from fct_metric_fact", "bucket").items()}
+    old = previous.get("buckets", {}) if target.is_file() and target.stat().st_size == previous.get("size") else {}
+    changed = {k for k, fp in now.items() if k not in old or old[k][0] != fp}
+    tmp = _atomic_path(target)
+    ranges: dict[str, list] = {}
+    pos = 0
+    if not old or 2 * len(changed) > len(now):
+        con.execute(f"create or replace temp table _fact_lines as select {BUCKET} as bucket, doc_id, start_offset, "
+                    f"{FACT_LINE} as line from fct_metric_fact")  # fmt: skip
+        _copy_lines(con, "select line from _fact_lines order by bucket, doc_id, start_offset", tmp)
+        sizes = dict(con.execute("select bucket::varchar, sum(strlen(line) + 1) from _fact_lines group by bucket").fetchall())
+        con.execute("drop table _fact_lines")
+        for k in sorted(now, key=int):
+            ranges[k] = [now[k], pos, int(sizes[k])]
+            pos += int(sizes[k])
+    else:
+        part = _atomic_path(target.with_name(target.name + ".part"))
+        with target.open("rb") as src, tmp.open("wb") as out:
+            for k in sorted(now, key=int):
+                if k in changed:
+                    _copy_lines(con, f"select {FACT_LINE} from fct_metric_fact where {BUCKET} = {int(k)} "
+                                     "order by doc_id, start_offset", part)  # fmt: skip
+                    with part.open("rb") as f:
+                        size = _copy_range(f, out, 0, None)
+                else:
+                    size = _copy_range(src, out, old[k][1], old[k][2])
+                ranges[k] = [now[k], pos, size]
+                pos += size
+        part.unlink(missing_ok=True)
+    os.replace(tmp, target)
+    return {"size": pos, "buckets": ranges}, len(changed)
+
+
+def _copy_range(src, out, offset: int, size: int | None) -> int:
+    """Copy ``size`` bytes (or all the rest) of ``src`` from ``offset`` to ``out``; the number copied."""
+    src.seek(offset)
+    done = 0
+    while size is None or done < size:
+        chunk = src.read(1 << 20 if size is None else min(1 << 20, size - done))
+        if not chunk:
+            break
+        out.write(chunk)
+        done += len(chunk)
+    if size is not None and done != size:
+        raise OSError(f"{getattr(src, 'name', 'file')}: expected {size} bytes at {offset}, found {done}")
+    return done
 
 
 _UNIT_SEPARATOR = "\x1f"  # a control character: to_json writes it as \u001f, never raw
 
 
 def _write_lines(con: duckdb.DuckDBPyConnection, sql: str, target: Path) -> int:
-    """One JSON document per line, written by DuckDB: a CSV of one column with no quoting and a
-    delimiter that to_json always escapes, so each line is the JSON text exactly (and fast)."""
     tmp = _atomic_path(target)
-    n = con.execute(
-        f"copy ({sql.strip()}) to '{_sql_path(tmp)}' (format csv, header false, quote '', escape '', delimiter '{_UNIT_SEPARATOR}')"
-    ).fetchone()[0]  # type: ignore[index]
+    n = _copy_lines(con, sql, tmp)
     os.replace(tmp, target)
+    return n
+
+
+def _copy_lines(con: duckdb.DuckDBPyConnection, sql: str, target: Path) -> int:
+    """One JSON document per line, written by DuckDB: a CSV of one column with no quoting and a
+    delimiter that to_json always escapes, so each line is the JSON text exactly."""
+    n = con.execute(
+        f"copy ({sql.strip()}) to '{_sql_path(target)}' (format csv, header false, quote '', escape '', delimiter '{_UNIT_SEPARATOR}')"
+    ).fetchone()[0]  # type: ignore[index]
     return int(n)
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -114,25 +115,34 @@ def extract_changed(con: duckdb.DuckDBPyConnection, workers: int = 1, progress: 
     meta = {r[0]: (r[1], r[2]) for r in todo}
     stats: dict = {"extracted": 0, "facts": 0, "removed": len(gone), "failed": 0, "doc_ids": [r[0] for r in todo]}
     pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 and len(todo) >= 64 else None
+
+    def submit(ids: list[str]) -> tuple[list[str], list, Iterable]:
+        items = con.execute(
+            "select doc_id, text from raw_document where doc_id in (select unnest(?::varchar[])) order by doc_id", [ids]
+        ).fetchall()
+        chunks = [[(d, t, *meta[d]) for d, t in items[k : k + CHUNK]] for k in range(0, len(items), CHUNK)]
+        return ids, chunks, ([pool.submit(extract_chunk, c) for c in chunks] if pool else map(extract_chunk, chunks))
+
     try:
         done = 0
-        for i in range(0, len(todo), BATCH):
-            ids = [r[0] for r in todo[i : i + BATCH]]
-            items = con.execute(
-                "select doc_id, text from raw_document where doc_id in (select unnest(?::varchar[])) order by doc_id", [ids]
-            ).fetchall()
-            chunks = [[(d, t, *meta[d]) for d, t in items[k : k + CHUNK]] for k in range(0, len(items), CHUNK)]
-            results = pool.map(extract_chunk, chunks) if pool else map(extract_chunk, chunks)
+        batches = [[r[0] for r in todo[i : i + BATCH]] for i in range(0, len(todo), BATCH)]
+        # One batch ahead: the workers extract the next batch while this process writes the last one.
+        in_flight = deque(submit(b) for b in batches[:2])
+        for k in range(len(batches)):
+            ids, chunks, results = in_flight.popleft()
             docs: list[pa.Table] = []
             facts: list[pa.Table] = []
             failed: list[tuple[str, str]] = []
-            for chunk, (d_tab, f_tab, f_failed) in zip(chunks, results, strict=True):
+            for chunk, r in zip(chunks, results, strict=True):
+                d_tab, f_tab, f_failed = r.result() if isinstance(r, Future) else r
                 done += len(chunk)
                 if progress and (done // 200 > (done - len(chunk)) // 200 or done == len(todo)):
                     progress("extracting", done, len(todo))
                 docs.append(d_tab)
                 facts.append(f_tab)
                 failed += f_failed
+            if k + 2 < len(batches):
+                in_flight.append(submit(batches[k + 2]))
             doc_rows, fact_rows = pa.concat_tables(docs), pa.concat_tables(facts)
             replace_rows(con, "dim_document", "doc_id", ids, doc_rows)
             replace_rows(con, "fct_metric_fact", "doc_id", ids, fact_rows)
@@ -146,7 +156,7 @@ def extract_changed(con: duckdb.DuckDBPyConnection, workers: int = 1, progress: 
             stats["failed"] += len(failed)
     finally:
         if pool:
-            pool.shutdown()
+            pool.shutdown(cancel_futures=True)
     con.execute(f"insert into run_affected_series {AFFECTED_SQL}", [stats["doc_ids"]])
     return stats
 
