@@ -191,3 +191,18 @@ def test_exports_write_only_what_changed_and_match_the_warehouse(tmp_path: Path)
     assert len((exports / "facts.jsonl").read_text(encoding="utf-8").splitlines()) == n_facts
     assert {json.loads(x)["doc"] for x in (exports / "docs.jsonl").read_text(encoding="utf-8").splitlines()} == {
         f"d{i}" for i in range(8) if i != 6}
+
+
+def test_span_check_reports_a_fact_whose_text_differs_from_its_span(tmp_path: Path):
+    from pipelines.defs.checks import span_mismatches
+
+    c = tmp_path / "corpus"
+    c.mkdir()
+    (c / "a.txt").write_text("杭州市数据局\n2023年,全市5G基站达到3.2万个,上云企业超过2000家。\n2024年1月5日", encoding="utf-8")
+    run(c, tmp_path)
+    db = tmp_path / "wh" / "z.duckdb"
+    assert span_mismatches(db) == ([], 1, 1)
+    with duckdb.connect(str(db)) as con:
+        con.execute("update fct_metric_fact set surface_text = '3.3万个' where surface_text = '3.2万个'")
+    bad, _, _ = span_mismatches(db)
+    assert [(text, at_span) for _, text, at_span in bad] == [("3.3万个", "3.2万个")]

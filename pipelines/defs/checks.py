@@ -37,10 +37,21 @@ SPAN_CHECK_DOCUMENTS = 1000
                             "beyond) have text equal to their span in the stored document text; facts of "
                             "unchanged documents were checked when they were written.")  # fmt: skip
 def fact_text_matches_span(context: dg.AssetCheckExecutionContext, zhibiao: ZhibiaoResource) -> dg.AssetCheckResult:
-    # Compared in Python, a batch of documents at a time: str slicing is O(1) per fact, where a SQL
-    # substring by character offset walks the UTF-8 text from its start.
+    bad, checked, written = span_mismatches(_db(context, zhibiao))
+    result = _result(len(bad), bad[:5], "fact text differs from its span")
+    result.metadata["documents_checked"] = dg.MetadataValue.int(checked)  # type: ignore[index]
+    result.metadata["documents_written"] = dg.MetadataValue.int(written)  # type: ignore[index]
+    return result
+
+
+def span_mismatches(db: Path) -> tuple[list[tuple], int, int]:
+    """(fact id, stored text, text at its span) for every mismatch among the facts of the documents the
+    last run wrote (an even sample of SPAN_CHECK_DOCUMENTS beyond that many); documents checked; written.
+
+    Compared in Python, a batch of documents at a time: str slicing is O(1) per fact, where a SQL
+    substring by character offset walks the UTF-8 text from its start."""
     bad: list[tuple] = []
-    with connect(_db(context, zhibiao), read_only=True) as con:
+    with connect(db, read_only=True) as con:
         written = json.loads(get_state(con, "extracted_docs") or "[]")
         step = -(-len(written) // SPAN_CHECK_DOCUMENTS) or 1
         ids = written[::step]
@@ -56,10 +67,7 @@ def fact_text_matches_span(context: dg.AssetCheckExecutionContext, zhibiao: Zhib
             bad += [(fid, s, texts.get(d, "")[a:b])
                     for fid, d, a, b, s in zip(fids, docs, starts, ends, surfaces, strict=True)
                     if texts.get(d, "")[a:b] != s]  # fmt: skip
-    result = _result(len(bad), bad[:5], "fact text differs from its span")
-    result.metadata["documents_checked"] = dg.MetadataValue.int(len(ids))  # type: ignore[index]
-    result.metadata["documents_written"] = dg.MetadataValue.int(len(written))  # type: ignore[index]
-    return result
+    return bad, len(ids), len(written)
 
 
 @dg.asset_check(asset="fct_metric_fact", description="No two facts share a document and span.")
