@@ -119,3 +119,32 @@ def test_a_city_reply_in_full_width_text():
     assert (f["１２００余个"].qualifier, f["９５％"].qualifier, f["９５％"].kind) == ("more_than", "more_than", "share")
     assert (f["２０万亩"].kind, f["２０万亩"].period) == ("target", "2025")
     assert all(x.region == "洛阳市" for x in ex.facts)
+
+
+def test_a_comparison_base_is_not_the_period():
+    f = facts("长沙市数据局\n2023年,全市上云企业达到5200家,较上年增加800家,比去年提高12%。\n2025年2月1日")
+    assert {x.period for x in f.values()} == {"2023"}
+
+
+def test_halves_and_quarters_without_a_year_take_the_documents_year():
+    f = facts("合肥市数据局\n上半年,全市电信业务总量同比增长18.2%。2022年下半年,5G用户新增120万户。"
+              "今年一季度,网络零售额增长5%,前三季度增长8%。\n2023年10月6日")
+    assert (f["18.2%"].period, f["120万户"].period, f["5%"].period, f["8%"].period) == (
+        "2023H1", "2022H2", "2023Q1", "2023")
+
+
+def test_rank_labels_name_the_ranking():
+    f = facts("济南市大数据局\n我市在全国数字城市排名中位居第8位,较上年提升3位。\n2024年3月1日")
+    assert (f["第8位"].kind, f["第8位"].metric) == ("rank", "数字城市排名")
+    assert (f["3位"].kind, f["3位"].value, f["3位"].metric) == ("difference", 3, "数字城市排名提升")
+
+
+def test_a_duration_names_the_subject_of_the_figures_after_it():
+    f = facts("南昌市工信局\n全市数字经济核心产业增加值五年翻一番,年均增长12%左右。\n2024年1月2日")
+    assert f["翻一番"].metric_id == f["12%"].metric_id == "digital_core_value_added"
+    assert (f["12%"].kind, f["12%"].qualifier) == ("growth", "approx")
+
+
+def test_long_labels_keep_their_first_characters():
+    f = facts("太原市工信局\n2023年,全市数字经济核心产业增加值达到420亿元,占GDP比重为8.3%。\n2024年1月2日")
+    assert f["8.3%"].metric == "数字经济核心产业增加值占GDP比重"

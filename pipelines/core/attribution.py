@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from .metrics import MetricCatalog, metric_catalog
 from .numerals import to_json_number
-from .periods import Period, find_periods, is_comparison, relative_years
+from .periods import Period, find_periods, is_comparison, parts_of_year, relative_years
 from .quantities import Boundaries, Mention
 from .regions import Gazetteer, Region, RegionIndex, RegionMention
 
@@ -73,7 +73,7 @@ QUALIFYING_LABEL_RE = re.compile(r"(?:国家|省|市|区|县|部|国际|全国|�
 COMPARE_RE = re.compile(r"高于|低于|快于|慢于|较|比上年|比去年|同比")
 SUBJECT_SUFFIX_RE = re.compile(r"(?:增速|占比|排名|增幅)$")
 GENERIC_LABEL = {"规模", "总量", "数量", "比重", "占比", "增速", "增幅", "排名", "总额", "金额", "数", "量", "总数", ""}
-MAX_LABEL = 16
+MAX_LABEL = 20
 
 
 @dataclass(slots=True)
@@ -134,6 +134,8 @@ class DocContext:
         self.period_starts = [p.start for p in self.periods]
         self.relative = relative_years(norm) if date_known and doc_year else []
         self.relative_starts = [r[0] for r in self.relative]
+        self.parts = parts_of_year(norm) if "季度" in norm or "半年" in norm else []
+        self.part_starts = [p[0] for p in self.parts]
         self.headings = self._headings()
         self.heading_starts = [h.start for h in self.headings]
 
@@ -221,7 +223,18 @@ def kind_and_sign(m: Mention, clause_before: str, sentence_before: str, ctx: Doc
 
 
 def period_of(m: Mention, sent_start: int, ctx: DocContext) -> str:
-    """The nearest year before the figure in its sentence; then a heading; then the document's year."""
+    """The nearest year before the figure in its sentence; then a heading; then the document's year. A
+    half or quarter named in the sentence without a year (上半年, 一季度) narrows that year (2022H1)."""
+    year = _year_of(m, sent_start, ctx)
+    k = bisect.bisect_left(ctx.part_starts, m.start) - 1
+    if len(year) == 4 and k >= 0 and ctx.parts[k][0] >= sent_start:
+        i = bisect.bisect_left(ctx.period_starts, m.start) - 1
+        if i < 0 or ctx.periods[i].start < ctx.parts[k][0] or ctx.periods[i].start < sent_start:
+            return year + ctx.parts[k][1]
+    return year
+
+
+def _year_of(m: Mention, sent_start: int, ctx: DocContext) -> str:
     i = bisect.bisect_left(ctx.period_starts, m.start) - 1
     best: Period | None = None
     if i >= 0 and ctx.periods[i].start >= sent_start and ctx.periods[i].end <= m.start:
@@ -305,9 +318,13 @@ def metric_label(m: Mention, kind: str, clause: tuple[int, int], ctx: DocContext
     before_raw = _strip_titles(norm[lo : m.start])
     if kind == "rank":
         # 综合指标在全国100个城市APP中排名第七: the subject stands before 在/居/排名.
-        cut = RANK_SUBJECT_RE.search(_strip_titles(norm[clause[0] : m.start]))
+        head = _strip_titles(norm[clause[0] : m.start])
+        cut = RANK_SUBJECT_RE.search(head)
         if cut and cut.group(1):
             before_raw = cut.group(1)
+            if not _strip_regions(LEAD_RE.sub("", _rstrip_words(before_raw)), ctx):
+                # 我市在全国数字城市排名中位居第8位: only a place before 在; the ranking after it says what is ranked.
+                before_raw = head[cut.end() :]
     after = norm[m.end : min(clause[1], next_start)]
     before = _rstrip_words(before_raw)
     before = _strip_regions(LEAD_RE.sub("", before), ctx)
@@ -383,9 +400,12 @@ def attribute(mentions: list[Mention], ctx: DocContext, catalog: MetricCatalog |
         period = period_of(m, s_start, ctx)
         next_start = mentions[k + 1].start if k + 1 < len(mentions) else len(ctx.norm)
         label, subject = metric_label(m, kind, clause, ctx, prev_subject, prev_end, next_start, prev_label)
+        if m.hint == "rank_move" and (not label or label in GENERIC_LABEL):
+            # 较上年提升3位: a move in the ranking just reported.
+            label = (prev_label if prev_label.endswith("排名") else "排名") + ("下降" if negative else "提升")
         if not label:
             label = prev_subject or m.unit
-        if subject and kind in ("level", "target", "growth") and m.dimension != "duration":
+        if subject and kind in ("level", "target", "growth") and (m.dimension != "duration" or not prev_subject):
             prev_subject = subject
         if kind != "difference" and m.dimension != "duration":
             prev_label = label

@@ -24,6 +24,9 @@ PERIOD_START_RE = re.compile(r"[12一二“十]")
 COMPARISON_BEFORE = ("比", "较", "与", "同", "相比", "对比", "高于", "低于")
 RELATIVE_YEARS = {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "上一年": -1, "前年": -2, "明年": 1}
 RELATIVE_RE = re.compile("|".join(RELATIVE_YEARS))
+# A half or a quarter named without its year (上半年, 一季度); 2022年上半年 is a Period of its own, and
+# 前三季度 is a running total (the year).
+PART_OF_YEAR_RE = re.compile(r"(?P<h>上|下)半年|第?(?P<q>[一二三四1-4])季度")
 
 
 @dataclass(frozen=True)
@@ -82,5 +85,21 @@ def is_comparison(norm: str, p: Period) -> bool:
 
 
 def relative_years(norm: str) -> list[tuple[int, int, int]]:
-    """(start, end, offset in years) of 今年, 去年, ..."""
-    return [(m.start(), m.end(), RELATIVE_YEARS[m.group()]) for m in RELATIVE_RE.finditer(norm)]
+    """(start, end, offset in years) of 今年, 去年, ...; not where they are a comparison base (较上年增长)."""
+    return [(m.start(), m.end(), RELATIVE_YEARS[m.group()]) for m in RELATIVE_RE.finditer(norm)
+            if not norm[max(0, m.start() - 3) : m.start()].endswith(COMPARISON_BEFORE)]  # fmt: skip
+
+
+def parts_of_year(norm: str) -> list[tuple[int, str]]:
+    """(start, suffix such as H1 or Q3, or "" for a running total) of halves and quarters named without
+    a year."""
+    out = []
+    for m in PART_OF_YEAR_RE.finditer(norm):
+        before = norm[max(0, m.start() - 2) : m.start()]
+        if before.endswith("年") and before[:1] in "0123456789" + CN_DIGIT_CHARS:
+            continue
+        if before.endswith("前"):
+            out.append((m.start(), ""))  # a running total: the year itself, whatever quarter came before
+        else:
+            out.append((m.start(), f"H{1 if m.group('h') == '上' else 2}" if m.group("h") else f"Q{_CN_Q[m.group('q')]}"))
+    return out
