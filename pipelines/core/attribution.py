@@ -127,10 +127,11 @@ class DocContext:
         self.province = gaz.province_of(region)
         self.doc_year = doc_year
         self.regions = RegionIndex(gaz.mentions(norm) if mentions is None else mentions)
-        titles = [(t.start(), t.end()) for t in BOOK_ONLY_RE.finditer(norm)]
+        titles = [(t.start(), t.end()) for t in BOOK_ONLY_RE.finditer(norm)] if "《" in norm else []
+        title_starts = [a for a, _ in titles]
         periods = find_periods(norm) if periods is None else periods
         self.periods = [p for p in periods if not is_comparison(norm, p)
-                        and not any(a <= p.start < b for a, b in titles)]  # fmt: skip
+                        and not _in_title(p.start, titles, title_starts)]  # fmt: skip
         self.period_starts = [p.start for p in self.periods]
         self.relative = relative_years(norm) if date_known and doc_year else []
         self.relative_starts = [r[0] for r in self.relative]
@@ -171,6 +172,12 @@ class DocContext:
         return self.headings[i] if i >= 0 else None
 
 
+def _in_title(pos: int, titles: list[tuple[int, int]], starts: list[int]) -> bool:
+    """Whether ``pos`` lies inside one of the (non-overlapping, sorted) book titles."""
+    i = bisect.bisect_right(starts, pos) - 1
+    return i >= 0 and pos < titles[i][1]
+
+
 def _rstrip_words(s: str, window: int = 16) -> str:
     """TRAIL_RE.sub("", s), on a window at the end: an end-anchored pattern would otherwise be tried at
     every position of a long clause."""
@@ -190,6 +197,8 @@ def _verb_before(s: str) -> bool:
 
 
 def _strip_titles(s: str) -> str:
+    if "《" not in s and "“" not in s:
+        return s
     return BOOK_TITLE_RE.sub("", s)
 
 
@@ -208,7 +217,7 @@ def kind_and_sign(m: Mention, clause_before: str, sentence_before: str, ctx: Doc
         if g and not TAIL_LEVEL_RE.search(g.group("tail")):
             return "growth", g.group("verb") in FALL_WORDS
         base = "share" if m.unit == "%" else "level"
-    elif COUNT_FALL_RE.search(clause_before):
+    elif COUNT_FALL_RE.search(clause_before, max(0, len(clause_before) - 3)):  # end-anchored, words of 2
         return "difference", True
     # A planned value (力争, 到2025年, a 下一步 section) is a target, whether a level or a share.
     plain = _strip_titles(sentence_before[-120:])  # a window: the cues that matter are near the figure
@@ -300,7 +309,7 @@ def _respective(mentions: list[Mention], ctx: DocContext) -> dict[int, Region]:
         j = ctx.norm.rfind("分别", s, m.start)
         if j == -1 or m.start in out:
             continue
-        regions = [rm for rm in reversed(ctx.regions.before(s, j)) if rm.region is not None and not rm.self_ref]
+        regions = [rm for rm in reversed(list(ctx.regions.before(s, j))) if rm.region is not None and not rm.self_ref]
         if len(regions) < 2:
             continue
         group = [q for q in mentions if j < q.start < ctx.sentence(m.start)[1]]
@@ -326,8 +335,9 @@ def metric_label(m: Mention, kind: str, clause: tuple[int, int], ctx: DocContext
                 # 我市在全国数字城市排名中位居第8位: only a place before 在; the ranking after it says what is ranked.
                 before_raw = head[cut.end() :]
     after = norm[m.end : min(clause[1], next_start)]
-    before = _rstrip_words(before_raw)
-    before = _strip_regions(LEAD_RE.sub("", before), ctx)
+    stripped = _rstrip_words(before_raw)
+    raw_end = before_raw.rstrip()
+    before = _strip_regions(LEAD_RE.sub("", stripped), ctx)
     before = _rstrip_words(before)
     label = before
     noun_after = NOUN_AFTER_RE.match(AFTER_LEAD_RE.sub("", after))
@@ -336,8 +346,8 @@ def metric_label(m: Mention, kind: str, clause: tuple[int, int], ctx: DocContext
     count_first = (
         not label
         or len(label) < 2
-        or _verb_before(before_raw.rstrip())
-        or _verb_before(_rstrip_words(before_raw.rstrip()))
+        or _verb_before(raw_end)
+        or _verb_before(stripped if raw_end == before_raw else _rstrip_words(raw_end))
         or "等" in before_raw[-4:]
         or IN_SCOPE_END_RE.search(before_raw.rstrip()) is not None
         or (prev_end > clause[0] and m.start - prev_end <= 5)

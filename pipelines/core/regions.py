@@ -8,6 +8,7 @@ analysts compare cities; provinces and cities also match by their short names (�
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -156,18 +157,16 @@ class RegionIndex:
         self.mentions = mentions
         self.starts = [m.start for m in mentions]
 
-    def before(self, lo: int, hi: int) -> list[RegionMention]:
-        """Mentions that end inside [lo, hi), nearest first."""
+    def before(self, lo: int, hi: int) -> Iterator[RegionMention]:
+        """Mentions that end inside [lo, hi), nearest first (lazily: callers mostly stop at the first)."""
         i = bisect.bisect_left(self.starts, hi)
-        out = []
         while i > 0:
             i -= 1
             m = self.mentions[i]
             if m.start < lo:
                 break
             if m.end <= hi:
-                out.append(m)
-        return out
+                yield m
 
     def inside(self, a: int, b: int) -> bool:
         """True where a span lies inside a place name (五家渠, 七台河): a name, not a quantity."""
