@@ -6,6 +6,7 @@ Offsets in facts are offsets into the decoded text (for HTML: into the extracted
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -153,6 +154,10 @@ def list_corpus(corpus: Path) -> list[Path]:
     """Every regular file under the corpus folder (hidden files skipped), in a stable order."""
     if not corpus.is_dir():
         raise FileNotFoundError(f"corpus folder not found: {corpus}")
-    return sorted(
-        p for p in corpus.rglob("*") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(corpus).parts)
-    )
+    # os.walk and plain strings: rglob with Path objects spent most of a second on 10,000 files.
+    found: list[str] = []
+    for root, dirs, files in os.walk(corpus):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found += [p for f in files if not f.startswith(".") and os.path.isfile(p := os.path.join(root, f))]
+    found.sort(key=lambda p: p.split(os.sep))  # the order of sorted Paths (part by part)
+    return [Path(p) for p in found]

@@ -234,7 +234,9 @@ def exports(context: dg.AssetExecutionContext, zhibiao: ZhibiaoResource) -> dg.M
             old_parts.get("facts_by_region_year", {}),
         )  # fmt: skip
         written += [f"facts_by_region_year ({n} partitions)"] if n else []
-        facts_jsonl, n = ex.sync_facts_jsonl(con, out / "facts.jsonl", before.get("facts_jsonl", {}))
+        # The same rows as the fct_metric_fact parts, so the same bucket fingerprints.
+        fact_buckets = {k.removeprefix("bucket="): v[0] for k, v in parts["fct_metric_fact"].items()}
+        facts_jsonl, n = ex.sync_facts_jsonl(con, out / "facts.jsonl", before.get("facts_jsonl", {}), fact_buckets)
         written += [f"facts.jsonl ({n} buckets)"] if n else []
         tables["docs.jsonl"] = tables["dim_document"]  # made from dim_document alone
         if old_tables.get("docs.jsonl") != tables["docs.jsonl"] or not (out / "docs.jsonl").exists():

@@ -122,13 +122,16 @@ def write_docs_jsonl(con: duckdb.DuckDBPyConnection, target: Path) -> int:
     return _write_lines(con, DOCS_JSONL_SQL, target)
 
 
-def sync_facts_jsonl(con: duckdb.DuckDBPyConnection, target: Path, previous: dict) -> tuple[dict, int]:
+def sync_facts_jsonl(con: duckdb.DuckDBPyConnection, target: Path, previous: dict,
+                     now: dict[str, str] | None = None) -> tuple[dict, int]:  # fmt: skip
     """facts.jsonl in the SCHEMA.md format, ordered by document bucket, then document and offset.
 
     Each bucket's lines are one byte range of the file, recorded with the bucket's fingerprint; a run that
     changed a few buckets copies the other ranges from the last file and writes only those buckets.
-    Returns the new record and the number of buckets written."""
-    now = {str(k): fp for k, fp in fingerprint(con, f"select *, {BUCKET} as bucket from fct_metric_fact", "bucket").items()}
+    ``now``: the buckets' fingerprints of fct_metric_fact, if the caller has them. Returns the new record
+    and the number of buckets written."""
+    if now is None:
+        now = bucket_fingerprints(con, "fct_metric_fact")
     old = previous.get("buckets", {}) if target.is_file() and target.stat().st_size == previous.get("size") else {}
     changed = {k for k, fp in now.items() if k not in old or old[k][0] != fp}
     tmp = _atomic_path(target)
@@ -159,6 +162,11 @@ def sync_facts_jsonl(con: duckdb.DuckDBPyConnection, target: Path, previous: dic
         part.unlink(missing_ok=True)
     os.replace(tmp, target)
     return {"size": pos, "buckets": ranges}, len(changed)
+
+
+def bucket_fingerprints(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
+    """Bucket number (as text) -> fingerprint of the table's rows in that bucket."""
+    return {str(k): fp for k, fp in fingerprint(con, f"select *, {BUCKET} as bucket from {table}", "bucket").items()}
 
 
 def _copy_range(src, out, offset: int, size: int | None) -> int:

@@ -1,5 +1,21 @@
 -- description: Per document: facts by kind, metrics covered, catalogued metrics; and one row per quarantined file with its reason.
--- depends_on: stg_metric_observation, dim_document, quarantine
+-- depends_on: fct_metric_fact, dim_document, quarantine
+-- Facts are counted per document first, then joined: a join before the distinct counts cost twice as much.
+with per_doc as (
+    select
+        doc_id,
+        count(*) as n_facts,
+        count(*) filter (where kind = 'level') as n_level,
+        count(*) filter (where kind = 'target') as n_target,
+        count(*) filter (where kind = 'growth') as n_growth,
+        count(*) filter (where kind = 'share') as n_share,
+        count(*) filter (where kind = 'rank') as n_rank,
+        count(*) filter (where kind = 'difference') as n_difference,
+        count(distinct coalesce(metric_id, metric)) as n_metrics,
+        count(distinct metric_id) as n_catalogued_metrics
+    from fct_metric_fact
+    group by doc_id
+)
 select
     d.doc_id,
     d.path,
@@ -8,18 +24,17 @@ select
     d.title,
     coalesce(d.reply_date, d.publish_date) as document_date,
     d.region,
-    count(f.fact_id) as n_facts,
-    count(f.fact_id) filter (where f.kind = 'level') as n_level,
-    count(f.fact_id) filter (where f.kind = 'target') as n_target,
-    count(f.fact_id) filter (where f.kind = 'growth') as n_growth,
-    count(f.fact_id) filter (where f.kind = 'share') as n_share,
-    count(f.fact_id) filter (where f.kind = 'rank') as n_rank,
-    count(f.fact_id) filter (where f.kind = 'difference') as n_difference,
-    count(distinct f.series_metric) as n_metrics,
-    count(distinct f.metric_id) as n_catalogued_metrics
+    coalesce(p.n_facts, 0) as n_facts,
+    coalesce(p.n_level, 0) as n_level,
+    coalesce(p.n_target, 0) as n_target,
+    coalesce(p.n_growth, 0) as n_growth,
+    coalesce(p.n_share, 0) as n_share,
+    coalesce(p.n_rank, 0) as n_rank,
+    coalesce(p.n_difference, 0) as n_difference,
+    coalesce(p.n_metrics, 0) as n_metrics,
+    coalesce(p.n_catalogued_metrics, 0) as n_catalogued_metrics
 from dim_document d
-left join stg_metric_observation f using (doc_id)
-group by all
+left join per_doc p using (doc_id)
 union all
 select null, q.path, 'quarantined', q.reason, null, null, null, 0, 0, 0, 0, 0, 0, 0, 0, 0
 from quarantine q
