@@ -148,3 +148,15 @@ def test_a_duration_names_the_subject_of_the_figures_after_it():
 def test_long_labels_keep_their_first_characters():
     f = facts("太原市工信局\n2023年,全市数字经济核心产业增加值达到420亿元,占GDP比重为8.3%。\n2024年1月2日")
     assert f["8.3%"].metric == "数字经济核心产业增加值占GDP比重"
+
+
+def test_a_count_grown_against_a_base_is_a_difference():
+    f = facts("郑州市数据局\n全市固定宽带用户比上年末增加2万户,全年新增市场主体3000户,审批事项减少12项。\n2024年6月1日")
+    assert (f["2万户"].kind, f["2万户"].value, f["2万户"].metric) == ("difference", 20000, "固定宽带用户")
+    assert f["3000户"].kind == "level"
+    assert (f["12项"].kind, f["12项"].value) == ("difference", -12)
+
+
+def test_size_classes_in_names_are_not_figures():
+    f = facts("培育百亿级产业集群12个、千亿元级产业集群3个,建成10万吨级码头2座。")
+    assert set(f) == {"12个", "3个", "2座"}

@@ -20,6 +20,10 @@ FALL_WORDS = ("负增长", "下降", "下滑", "降低", "减少", "回落", "�
 DIFF_SIGN_RE = re.compile(r"(高于|低于|快于|慢于|多于|少于|提高|提升|增加|下降|降低|减少|回落|缩小|收窄|扩大)")
 DIFF_FALL = ("低于", "慢于", "少于", "下降", "降低", "减少", "回落", "缩小", "收窄")
 COUNT_FALL_RE = re.compile(r"(?:减少|减|少|压减|削减|精简)$")
+# A count that grew against a base (比上年末增加2万户) is a difference; a plain 增加/新增 is a level.
+COUNT_RISE_RE = re.compile(r"(?:比|较|同比|环比)[^,;。!?]{0,12}?(?:增加|增长|提高|提升|扩大|多)了?$")
+# A comparison base left at the end of a label (固定宽带用户比上年末).
+COMPARISON_TAIL_RE = re.compile(r"(?:同比|环比|比|较)(?:上年|去年|上一年|年初|同期|(?:19|20)\d{2}年)?(?:末|底|初|同期)?$")
 TARGET_RE = re.compile(
     r"力争|争取|目标|计划|拟|预期|确保|力求|届时|(?:到|至)(?:19|20)\d{2}年|规划|将达到?|将实现|要达到|每年"
 )
@@ -219,6 +223,8 @@ def kind_and_sign(m: Mention, clause_before: str, sentence_before: str, ctx: Doc
         base = "share" if m.unit == "%" else "level"
     elif COUNT_FALL_RE.search(clause_before, max(0, len(clause_before) - 3)):  # end-anchored, words of 2
         return "difference", True
+    elif m.dimension != "duration" and COUNT_RISE_RE.search(clause_before[-24:]):
+        return "difference", False
     # A planned value (力争, 到2025年, a 下一步 section) is a target, whether a level or a share.
     plain = _strip_titles(sentence_before[-120:])  # a window: the cues that matter are near the figure
     if PAST_RE.search(clause_before):
@@ -338,7 +344,7 @@ def metric_label(m: Mention, kind: str, clause: tuple[int, int], ctx: DocContext
     stripped = _rstrip_words(before_raw)
     raw_end = before_raw.rstrip()
     before = _strip_regions(LEAD_RE.sub("", stripped), ctx)
-    before = _rstrip_words(before)
+    before = _rstrip_words(COMPARISON_TAIL_RE.sub("", _rstrip_words(before)))
     label = before
     noun_after = NOUN_AFTER_RE.match(AFTER_LEAD_RE.sub("", after))
     after_text = _rstrip_words(noun_after.group()) if noun_after else ""

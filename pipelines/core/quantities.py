@@ -414,6 +414,8 @@ def _generic(m, norm, bounds, units, keep, bare) -> None:  # noqa: C901 - one gr
             q.qualifier = pre
         elif post:
             q.qualifier = post
+    if norm[q.end : q.end + 1] == "级":
+        return  # 百亿级产业集群, 10万吨级码头: a size class in a name, not a figure
     if q.unit == "位" and RANK_MOVE.search(norm, max(0, q.start - 4), q.start):
         before = norm[max(0, q.start - 4) : q.start]
         q.unit, q.dimension, q.hint = "rank", "rank", "rank_move"
