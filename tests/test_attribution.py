@@ -160,3 +160,11 @@ def test_a_count_grown_against_a_base_is_a_difference():
 def test_size_classes_in_names_are_not_figures():
     f = facts("培育百亿级产业集群12个、千亿元级产业集群3个,建成10万吨级码头2座。")
     assert set(f) == {"12个", "3个", "2座"}
+
+
+def test_a_labelled_header_field_is_not_a_title_and_session_lead_words_go():
+    from pipelines.core.extract import extract_text as ex
+
+    doc = ex("t", "索 引 号:11410100MB1234567X/2023-00123\n对市十六届人大三次会议第0342号建议的答复\n王代表:\n存储能力达39.4PB。").doc
+    assert doc.title == "对市十六届人大三次会议第0342号建议的答复"
+    assert (doc.session, doc.proposal_no) == ("市十六届人大三次会议", "0342")

@@ -131,3 +131,9 @@ def test_a_fall_in_rank_is_negative():
 
     f = extract_text("r", "2023年,全省数字经济排名下降3位。").facts[0]
     assert (f.kind, f.value, f.unit) == ("difference", -3, "rank")
+
+
+def test_letters_inside_a_code_are_not_a_unit():
+    found = {m.unit for m in find_quantities("索 引 号:11410100MB1234567X/2023-00123,存储能力达39.4PB,出口带宽10Gbps。")}
+    assert found == {"byte", "bit/s"}
+    assert [m.value for m in find_quantities("11410100MB1234567X")] == []

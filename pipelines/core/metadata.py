@@ -40,7 +40,7 @@ BRACKET_TITLE_RE = regex.compile(r"【([^】]{4,60})】.*")
 TITLE_SPLIT_RE = regex.compile(r"——|—|\s{2,}")
 NOT_ADDRESSEE_RE = regex.compile(r"各位|同志们|女士们|先生们|来源|时间|索引|发布|主题|文号")
 SPEECH_DATE_RE = regex.compile(r"——\s*" + DATE_CN_RE.pattern)
-SESSION_LEAD_RE = regex.compile(r"^.*(?:关于|在|于)")
+SESSION_LEAD_RE = regex.compile(r"^.*(?:关于|在|于|对)")
 SPACES_RE = regex.compile(r"\s+")
 SECTION_RE = regex.compile(r"^\s*(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d+[.、])")
 SELF_AGENCY_RE = regex.compile(r"我(厅|局|委|办)")
@@ -106,8 +106,8 @@ def find_title(lines: list[str], norm: str) -> str | None:
     if m:
         return m.group(1)
     for ln in head[:3]:
-        if SALUTATION_RE.match(ln) or JUNK_RE.search(ln) or len(ln) < 4 or AGENCY_RE.match(ln):
-            continue
+        if SALUTATION_RE.match(ln) or JUNK_RE.search(ln) or len(ln) < 4 or AGENCY_RE.match(ln) or _LABEL_RE.match(ln):
+            continue  # a salutation, page junk, an agency or a labelled header field (索 引 号:…) is no title
         if SECTION_RE.match(ln):
             break  # the body starts with a numbered section: no title line
         title = TITLE_SPLIT_RE.split(ln)[0].strip()

@@ -328,6 +328,9 @@ def _generic(m, norm, bounds, units, keep, bare) -> None:  # noqa: C901 - one gr
         raw = cn
         mult_s = "".join(ch for ch in cn if ch in "万亿")
     unit = units.get(unit_s) if unit_s else None
+    if unit is not None and unit_s[-1].isascii() and unit_s[-1].isalpha() and norm[end : end + 1].isascii() \
+            and norm[end : end + 1].isalnum():
+        unit = None  # 11410100MB1234567X: letters inside a code, not a unit (a unit ends the token)
     alt = m.group("alt")
     per = m.group("per")
     if unit is not None and per and not unit.dimension.startswith("money"):
