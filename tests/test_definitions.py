@@ -16,7 +16,7 @@ def test_definitions_load():
             "stg_metric_observation", "mart_metric_timeseries", "mart_cross_document", "published_warehouse",
             "exports"} <= keys
     checks = {c.name for c in repo.asset_graph.asset_check_keys}
-    assert {"fact_text_matches_span", "no_duplicate_facts", "units_in_catalog", "assert_units_in_catalog"} <= checks
+    assert {"fact_text_matches_span", "assert_fact_ids_unique", "assert_units_in_catalog"} <= checks
     schedule = defs.resolve_schedule_def("zhibiao_daily")
     assert schedule.cron_schedule == "0 2 * * *"
     assert defs.resolve_sensor_def("zhibiao_corpus_sensor") is not None

@@ -82,10 +82,6 @@ def canonical_units() -> list[dict[str, str]]:
     ]
 
 
-def canonical_unit_names() -> set[str]:
-    return {row["unit"] for row in canonical_units()}
-
-
 def unit_alternation() -> str:
     """A regex alternation of every surface form, longest first so 个百分点 wins over 个."""
     forms = sorted(load_units(), key=len, reverse=True)

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import dagster as dg
 
-from ..core.units import canonical_unit_names
 from ..warehouse.models import SqlTest, load_tests, run_test
 from ..warehouse.store import connect, get_state
 from .resources import ZhibiaoResource
@@ -70,25 +69,6 @@ def span_mismatches(db: Path) -> tuple[list[tuple], int, int]:
     return bad, len(ids), len(written)
 
 
-@dg.asset_check(asset="fct_metric_fact", description="No two facts share a document and span.")
-def no_duplicate_facts(context: dg.AssetCheckExecutionContext, zhibiao: ZhibiaoResource) -> dg.AssetCheckResult:
-    sql = """select doc_id, start_offset, end_offset, count(*) from fct_metric_fact
-             group by all having count(*) > 1"""
-    with connect(_db(context, zhibiao), read_only=True) as con:
-        rows = con.execute(sql).fetchall()
-        return _result(len(rows), rows[:5], "duplicate facts")
-
-
-@dg.asset_check(asset="fct_metric_fact", description="Every unit is a canonical unit of the unit catalog.")
-def units_in_catalog(context: dg.AssetCheckExecutionContext, zhibiao: ZhibiaoResource) -> dg.AssetCheckResult:
-    known = sorted(canonical_unit_names())
-    with connect(_db(context, zhibiao), read_only=True) as con:
-        rows = con.execute(
-            "select unit, count(*) from fct_metric_fact where unit not in (select unnest(?::varchar[])) group by unit", [known]
-        ).fetchall()
-        return _result(len(rows), rows[:5], "units missing from units.csv")
-
-
 def sql_test_check(test: SqlTest) -> dg.AssetChecksDefinition:
     @dg.asset_check(asset=test.tests, name=test.name, description=test.description or f"sql/tests/{test.path.name}")
     def _check(context: dg.AssetCheckExecutionContext, zhibiao: ZhibiaoResource) -> dg.AssetCheckResult:
@@ -99,4 +79,6 @@ def sql_test_check(test: SqlTest) -> dg.AssetChecksDefinition:
     return _check
 
 
-ALL_CHECKS = [fact_text_matches_span, no_duplicate_facts, units_in_catalog, *(sql_test_check(t) for t in load_tests())]
+# Unique facts and units in the catalog are SQL data tests (sql/tests/assert_fact_ids_unique.sql,
+# assert_units_in_catalog.sql): a fact id is its document and span.
+ALL_CHECKS = [fact_text_matches_span, *(sql_test_check(t) for t in load_tests())]
