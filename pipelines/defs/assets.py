@@ -61,6 +61,7 @@ def raw_document(context: dg.AssetExecutionContext, zhibiao: ZhibiaoResource) ->
         if get_state(con, "extractor_version") != extractor_version():
             # New extraction code: every document is extracted again.
             con.execute("delete from dim_document")
+            con.execute("delete from fct_metric_fact")  # at once: cheaper than per batch while re-extracting
             set_state(con, "extractor_version", extractor_version())
         # New SQL or a new extractor: the models are built from scratch rather than refreshed.
         set_state(con, "models_full", "1" if get_state(con, "models_version") != models_version()
