@@ -111,8 +111,9 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     )
     return {
         "generic": re.compile(generic),
-        # Every generic match starts with 上 or a numeral (see ``finditer_at``).
-        "generic_start": re.compile(rf"[上\d{CN_NUMERAL_CHARS}]"),
+        # Every generic match starts with 上 or a numeral (see ``finditer_at``), never at a digit after a
+        # digit: a match that takes a digit takes the digits around it.
+        "generic_start": re.compile(rf"[上\d{CN_NUMERAL_CHARS}](?<!\d\d)"),
         "percent_cn": re.compile(rf"百分之(?P<n>{CN}|{AR})"),
         "fraction_cn": re.compile(rf"(?P<d>[{CN_NUMERAL_CHARS}]+|\d+)分之(?P<n>[{CN_NUMERAL_CHARS}]+|\d+)"),
         # These two begin with a class so that re can skip ahead to it; what may stand before the
