@@ -34,8 +34,12 @@ SESSION_RE = regex.compile(
     rf"(?P<s>[\p{{Han}}]{{0,8}}?第?[{CN_NUM}]+届[\p{{Han}}]{{0,12}}?第?[{CN_NUM}]+次(?:全体)?会议)"
 )
 PROPOSAL_RE = regex.compile(r"第\s*(\d{1,10})\s*号(?=提案|建议|议案|的|\))|第\s*(\d{6,10})\s*号")
-INDEX_NO_RE = regex.compile(r"(?:索\s*引\s*号\s*[:：]?\s*)?(?<![A-Za-z0-9])([A-Z]{1,4}\d{4,}/\d{4}-\d{3,})")
-DOC_NO_RE = regex.compile(r"[\p{Han}]{1,12}[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）]\s*\d{1,5}\s*号[A-Z]?")
+# Both begin with a class so that the search skips ahead to it (a lookbehind or a run of Han characters
+# first would be tried at every character of the header).
+INDEX_NO_RE = re.compile(r"([A-Z](?<![A-Za-z0-9][A-Z])[A-Z]{0,3}\d{4,}/\d{4}-\d{3,})")
+# A document number: an issuer's abbreviation (1 to 12 Han characters, found leftwards), then 〔2023〕45号.
+DOC_NO_CORE_RE = re.compile(r"[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）]\s*\d{1,5}\s*号[A-Z]?")
+HAN_BEFORE_RE = regex.compile(r"\p{Han}{1,12}$")
 BRACKET_TITLE_RE = regex.compile(r"【([^】]{4,60})】.*")
 TITLE_SPLIT_RE = regex.compile(r"——|—|\s{2,}")
 NOT_ADDRESSEE_RE = regex.compile(r"各位|同志们|女士们|先生们|来源|时间|索引|发布|主题|文号")
@@ -168,9 +172,10 @@ def find_doc_number(lines: list[str]) -> str | None:
     m = INDEX_NO_RE.search(header) if "/" in header else None
     if m:
         return m.group(1)
-    m = DOC_NO_RE.search(header) if "号" in header else None
-    if m:
-        return SPACES_RE.sub("", m.group())
+    for core in DOC_NO_CORE_RE.finditer(header) if "号" in header else ():
+        issuer = HAN_BEFORE_RE.search(header, max(0, core.start() - 12), core.start())
+        if issuer:
+            return SPACES_RE.sub("", header[issuer.start() : core.end()])
     return None
 
 
