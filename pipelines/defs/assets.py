@@ -188,20 +188,11 @@ def published_warehouse(context: dg.AssetExecutionContext, zhibiao: ZhibiaoResou
                                           "size_bytes": paths.published.stat().st_size})  # fmt: skip
 
 
-# Fact-grain tables are exported as Parquet parts by document bucket (hive folders bucket=N): a run that
-# changed a few documents writes a few parts, not the whole table.
-BUCKETED = ("fct_metric_fact", "fct_metric_observation")
-FACTS_BY_REGION_YEAR_SQL = """select *, coalesce(region, 'unknown') as region_part,
-       coalesce(regexp_extract(period, '(\\d{4})$', 1), 'unknown') as year from fct_metric_fact"""
-MANIFEST = ".zhibiao-exports.json"
-
-
 @dg.asset(deps=["published_warehouse"], group_name="exports", kinds={"parquet"})
 def exports(context: dg.AssetExecutionContext, zhibiao: ZhibiaoResource) -> dg.MaterializeResult:
     """Parquet for every table and mart (fact-grain tables as bucketed parts), facts also partitioned by
     region and year (hive style), plus the facts and docs JSONL of SCHEMA.md. Only what changed since
-    the last export is written again (fingerprints in .zhibiao-exports.json); each file or partition is
-    replaced atomically."""
+    the last export is written again; each file or partition is replaced atomically."""
     out = zhibiao.exports
     out.mkdir(parents=True, exist_ok=True)
     published = zhibiao.paths(context.run.run_id).published
@@ -210,51 +201,10 @@ def exports(context: dg.AssetExecutionContext, zhibiao: ZhibiaoResource) -> dg.M
     if stamp.exists() and stamp.read_text() == signature and (out / "facts.jsonl").exists():
         return dg.MaterializeResult(metadata={"export_dir": str(out), "skipped": True,
                                               "why": "the published warehouse has not changed since the last export"})  # fmt: skip
-    try:
-        before = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        before = {}
-    old_tables, old_parts = before.get("tables", {}), before.get("partitioned", {})
-    tables: dict[str, str] = {}
-    parts: dict[str, dict] = {}
-    written: list[str] = []
     with connect(published, read_only=True) as con:
-        for table in [*MART_TABLES_FOR_EXPORT, *(m.name for m in MODELS if m.layer != "staging")]:
-            if table in BUCKETED:
-                sql = f"select *, {ex.BUCKET} as bucket from {table}"  # noqa: S608
-                parts[table], n = ex.sync_partitioned(con, sql, ("bucket",), out / table, old_parts.get(table, {}))
-                (out / f"{table}.parquet").unlink(missing_ok=True)  # the single file of earlier versions
-                written += [f"{table} ({n} parts)"] if n else []
-                continue
-            tables[table] = ex.fingerprint(con, f"select * from {table}").get("", "0:0")  # noqa: S608
-            if old_tables.get(table) != tables[table] or not (out / f"{table}.parquet").exists():
-                ex.write_parquet(con, table, out / f"{table}.parquet")
-                written.append(table)
-        parts["facts_by_region_year"], n = ex.sync_partitioned(
-            con, FACTS_BY_REGION_YEAR_SQL, ("region_part", "year"), out / "facts_by_region_year",
-            old_parts.get("facts_by_region_year", {}),
-        )  # fmt: skip
-        written += [f"facts_by_region_year ({n} partitions)"] if n else []
-        # The same rows as the fct_metric_fact parts, so the same bucket fingerprints.
-        fact_buckets = {k.removeprefix("bucket="): v[0] for k, v in parts["fct_metric_fact"].items()}
-        facts_jsonl, n = ex.sync_facts_jsonl(con, out / "facts.jsonl", before.get("facts_jsonl", {}), fact_buckets)
-        written += [f"facts.jsonl ({n} buckets)"] if n else []
-        tables["docs.jsonl"] = tables["dim_document"]  # made from dim_document alone
-        if old_tables.get("docs.jsonl") != tables["docs.jsonl"] or not (out / "docs.jsonl").exists():
-            ex.write_docs_jsonl(con, out / "docs.jsonl")
-            written.append("docs.jsonl")
-    manifest = _atomic_tmp(out / MANIFEST)
-    manifest.write_text(json.dumps({"tables": tables, "partitioned": parts, "facts_jsonl": facts_jsonl},
-                                   ensure_ascii=False), encoding="utf-8")  # fmt: skip
-    manifest.replace(out / MANIFEST)
+        written = ex.sync_exports(con, out, [*MART_TABLES_FOR_EXPORT, *(m.name for m in MODELS if m.layer != "staging")])
     stamp.write_text(signature)
-    return dg.MaterializeResult(
-        metadata={"export_dir": str(out), "written": dg.MetadataValue.json(written)}
-    )
-
-
-def _atomic_tmp(target):
-    return target.with_name(f".{target.name}.tmp")
+    return dg.MaterializeResult(metadata={"export_dir": str(out), "written": dg.MetadataValue.json(written)})
 
 
 ALL_ASSETS = [raw_document, documents_and_facts, dimensions, *MODEL_ASSETS, published_warehouse, exports]

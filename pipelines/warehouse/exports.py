@@ -4,6 +4,7 @@ the facts/docs JSONL of SCHEMA.md. Every file is written to a temporary name, th
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import uuid
@@ -38,6 +39,56 @@ select to_json({'doc': doc_id, 'title': title, 'reply_date': strftime(reply_date
                 'addressee': addressee, 'responder': responder, 'region': region, 'doc_number': doc_number}) as line
 from dim_document order by doc_id
 """
+
+
+# Fact-grain tables are exported as Parquet parts by document bucket (hive folders bucket=N).
+BUCKETED = ("fct_metric_fact", "fct_metric_observation")
+FACTS_BY_REGION_YEAR_SQL = """select *, coalesce(region, 'unknown') as region_part,
+       coalesce(regexp_extract(period, '(\\d{4})$', 1), 'unknown') as year from fct_metric_fact"""
+MANIFEST = ".zhibiao-exports.json"
+
+
+def sync_exports(con: duckdb.DuckDBPyConnection, out: Path, tables: list[str]) -> list[str]:
+    """Bring the export folder in line with the warehouse, writing only what changed since the last
+    call: fingerprints per table, bucket and partition are kept in ``out/.zhibiao-exports.json``.
+    Returns what was written."""
+    try:
+        before = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        before = {}
+    old_tables, old_parts = before.get("tables", {}), before.get("partitioned", {})
+    now: dict[str, str] = {}
+    parts: dict[str, dict] = {}
+    written: list[str] = []
+    for table in [*BUCKETED, *(t for t in tables if t not in BUCKETED)]:
+        if table in BUCKETED:
+            sql = f"select *, {BUCKET} as bucket from {table}"  # noqa: S608
+            parts[table], n = sync_partitioned(con, sql, ("bucket",), out / table, old_parts.get(table, {}))
+            (out / f"{table}.parquet").unlink(missing_ok=True)  # the single file of earlier versions
+            written += [f"{table} ({n} parts)"] if n else []
+            continue
+        now[table] = fingerprint(con, f"select * from {table}").get("", "0:0")  # noqa: S608
+        if old_tables.get(table) != now[table] or not (out / f"{table}.parquet").exists():
+            write_parquet(con, table, out / f"{table}.parquet")
+            written.append(table)
+    parts["facts_by_region_year"], n = sync_partitioned(
+        con, FACTS_BY_REGION_YEAR_SQL, ("region_part", "year"), out / "facts_by_region_year",
+        old_parts.get("facts_by_region_year", {}),
+    )  # fmt: skip
+    written += [f"facts_by_region_year ({n} partitions)"] if n else []
+    # The same rows as the fct_metric_fact parts, so the same bucket fingerprints.
+    fact_buckets = {k.removeprefix("bucket="): v[0] for k, v in parts["fct_metric_fact"].items()}
+    facts_jsonl, n = sync_facts_jsonl(con, out / "facts.jsonl", before.get("facts_jsonl", {}), fact_buckets)
+    written += [f"facts.jsonl ({n} buckets)"] if n else []
+    now["docs.jsonl"] = fingerprint(con, "select * from dim_document").get("", "0:0")
+    if old_tables.get("docs.jsonl") != now["docs.jsonl"] or not (out / "docs.jsonl").exists():
+        write_docs_jsonl(con, out / "docs.jsonl")
+        written.append("docs.jsonl")
+    tmp = _atomic_path(out / MANIFEST)
+    tmp.write_text(json.dumps({"tables": now, "partitioned": parts, "facts_jsonl": facts_jsonl}, ensure_ascii=False),
+                   encoding="utf-8")  # fmt: skip
+    os.replace(tmp, out / MANIFEST)
+    return written
 
 
 def _atomic_path(target: Path) -> Path:
