@@ -244,7 +244,7 @@ def period_of(m: Mention, sent_start: int, ctx: DocContext) -> str:
     k = bisect.bisect_left(ctx.part_starts, m.start) - 1
     if len(year) == 4 and k >= 0 and ctx.parts[k][0] >= sent_start:
         i = bisect.bisect_left(ctx.period_starts, m.start) - 1
-        if i < 0 or ctx.periods[i].start < ctx.parts[k][0] or ctx.periods[i].start < sent_start:
+        if i < 0 or ctx.periods[i].start < ctx.parts[k][0]:  # no year named after the half or quarter
             return year + ctx.parts[k][1]
     return year
 
@@ -355,7 +355,7 @@ def metric_label(m: Mention, kind: str, clause: tuple[int, int], ctx: DocContext
         or _verb_before(raw_end)
         or _verb_before(stripped if raw_end == before_raw else _rstrip_words(raw_end))
         or "等" in before_raw[-4:]
-        or IN_SCOPE_END_RE.search(before_raw.rstrip()) is not None
+        or IN_SCOPE_END_RE.search(raw_end) is not None
         or (prev_end > clause[0] and m.start - prev_end <= 5)
     )
     if count_first and after_text and kind != "rank":

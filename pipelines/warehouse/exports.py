@@ -60,13 +60,12 @@ def sync_exports(con: duckdb.DuckDBPyConnection, out: Path, tables: list[str]) -
     now: dict[str, str] = {}
     parts: dict[str, dict] = {}
     written: list[str] = []
-    for table in [*BUCKETED, *(t for t in tables if t not in BUCKETED)]:
-        if table in BUCKETED:
-            sql = f"select *, {BUCKET} as bucket from {table}"  # noqa: S608
-            parts[table], n = sync_partitioned(con, sql, ("bucket",), out / table, old_parts.get(table, {}))
-            (out / f"{table}.parquet").unlink(missing_ok=True)  # the single file of earlier versions
-            written += [f"{table} ({n} parts)"] if n else []
-            continue
+    for table in BUCKETED:
+        sql = f"select *, {BUCKET} as bucket from {table}"  # noqa: S608
+        parts[table], n = sync_partitioned(con, sql, ("bucket",), out / table, old_parts.get(table, {}))
+        (out / f"{table}.parquet").unlink(missing_ok=True)  # the single file of earlier versions
+        written += [f"{table} ({n} parts)"] if n else []
+    for table in (t for t in tables if t not in BUCKETED):
         now[table] = fingerprint(con, f"select * from {table}").get("", "0:0")  # noqa: S608
         if old_tables.get(table) != now[table] or not (out / f"{table}.parquet").exists():
             write_parquet(con, table, out / f"{table}.parquet")
