@@ -19,7 +19,7 @@ from ..core.metadata import DocRecord
 from ..core.metrics import metric_catalog
 from ..core.regions import gazetteer
 from ..core.units import canonical_units
-from .store import FACT_COLUMNS, replace_rows, replace_table
+from .store import FACT_COLUMNS, bulk_load, replace_rows, replace_table
 
 Progress = Callable[[str, int, int], None]
 
@@ -115,53 +115,60 @@ def extract_changed(con: duckdb.DuckDBPyConnection, workers: int = 1, progress: 
     meta = {r[0]: (r[1], r[2]) for r in todo}
     stats: dict = {"extracted": 0, "facts": 0, "removed": len(gone), "failed": 0, "doc_ids": [r[0] for r in todo]}
     pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 and len(todo) >= 64 else None
-    threads = con.execute("select current_setting('threads')").fetchone()[0]  # type: ignore[index]
+    threads = con.execute("select current_setting('threads')").fetchall()[0][0]
     if pool:
         # The workers have the cores: DuckDB's own threads writing beside them slowed extraction by a fifth.
         con.execute("set threads = 1")
 
-    def submit(ids: list[str]) -> tuple[list[str], list, Iterable]:
-        items = con.execute(
-            "select doc_id, text from raw_document where doc_id in (select unnest(?::varchar[])) order by doc_id", [ids]
-        ).fetchall()
-        chunks = [[(d, t, *meta[d]) for d, t in items[k : k + CHUNK]] for k in range(0, len(items), CHUNK)]
+    def submit(ids: list[str]) -> tuple[list[str], list[pa.Table], Iterable]:
+        # Texts travel as Arrow (a copy of buffers): turning them into Python strings is the workers' job,
+        # which keeps this process, the only writer, free to insert.
+        # The range (ids are sorted) is a filter DuckDB applies in the scan, so it decompresses only the texts
+        # near these documents; the semi-join alone decompressed every text of the table for each batch.
+        items = con.sql(
+            "select doc_id, text, sha256, path from raw_document where doc_id between ? and ? "
+            "and doc_id in (select unnest(?::varchar[])) order by doc_id", params=[ids[0], ids[-1], ids]
+        ).to_arrow_table()  # fmt: skip
+        # take, not slice: a pickled slice carries its table's whole buffers.
+        chunks = [items.take(pa.array(range(k, min(k + CHUNK, items.num_rows)))) for k in range(0, items.num_rows, CHUNK)]
         return ids, chunks, ([pool.submit(extract_chunk, c) for c in chunks] if pool else map(extract_chunk, chunks))
 
-    try:
-        done = 0
-        batches = [[r[0] for r in todo[i : i + BATCH]] for i in range(0, len(todo), BATCH)]
-        # One batch ahead: the workers extract the next batch while this process writes the last one.
-        in_flight = deque(submit(b) for b in batches[:2])
-        for k in range(len(batches)):
-            ids, chunks, results = in_flight.popleft()
-            docs: list[pa.Table] = []
-            facts: list[pa.Table] = []
-            failed: list[tuple[str, str]] = []
-            for chunk, r in zip(chunks, results, strict=True):
-                d_tab, f_tab, f_failed = r.result() if isinstance(r, Future) else r
-                done += len(chunk)
-                if progress and (done // 200 > (done - len(chunk)) // 200 or done == len(todo)):
-                    progress("extracting", done, len(todo))
-                docs.append(d_tab)
-                facts.append(f_tab)
-                failed += f_failed
-            if k + 2 < len(batches):
-                in_flight.append(submit(batches[k + 2]))
-            doc_rows, fact_rows = pa.concat_tables(docs), pa.concat_tables(facts)
-            replace_rows(con, "dim_document", "doc_id", ids, doc_rows)
-            replace_rows(con, "fct_metric_fact", "doc_id", ids, fact_rows)
-            if failed:
-                now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-                q = pa.Table.from_pylist([{"path": meta[d][1], "sha256": meta[d][0], "reason": why,
-                                           "quarantined_at": now} for d, why in failed])  # fmt: skip
-                replace_rows(con, "quarantine", "path", [meta[d][1] for d, _ in failed], q)
-            stats["extracted"] += doc_rows.num_rows
-            stats["facts"] += fact_rows.num_rows
-            stats["failed"] += len(failed)
-    finally:
-        if pool:
-            pool.shutdown(cancel_futures=True)
-            con.execute(f"set threads = {int(threads)}")
+    with bulk_load(con):
+        try:
+            done = 0
+            batches = [[r[0] for r in todo[i : i + BATCH]] for i in range(0, len(todo), BATCH)]
+            # One batch ahead: the workers extract the next batch while this process writes the last one.
+            in_flight = deque(submit(b) for b in batches[:2])
+            for k in range(len(batches)):
+                ids, chunks, results = in_flight.popleft()
+                docs: list[pa.Table] = []
+                facts: list[pa.Table] = []
+                failed: list[tuple[str, str]] = []
+                for chunk, r in zip(chunks, results, strict=True):
+                    d_tab, f_tab, f_failed = r.result() if isinstance(r, Future) else r
+                    done += chunk.num_rows
+                    if progress and (done // 200 > (done - chunk.num_rows) // 200 or done == len(todo)):
+                        progress("extracting", done, len(todo))
+                    docs.append(d_tab)
+                    facts.append(f_tab)
+                    failed += f_failed
+                if k + 2 < len(batches):
+                    in_flight.append(submit(batches[k + 2]))
+                doc_rows, fact_rows = pa.concat_tables(docs), pa.concat_tables(facts)
+                replace_rows(con, "dim_document", "doc_id", ids, doc_rows)
+                replace_rows(con, "fct_metric_fact", "doc_id", ids, fact_rows)
+                if failed:
+                    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+                    q = pa.Table.from_pylist([{"path": meta[d][1], "sha256": meta[d][0], "reason": why,
+                                               "quarantined_at": now} for d, why in failed])  # fmt: skip
+                    replace_rows(con, "quarantine", "path", [meta[d][1] for d, _ in failed], q)
+                stats["extracted"] += doc_rows.num_rows
+                stats["facts"] += fact_rows.num_rows
+                stats["failed"] += len(failed)
+        finally:
+            if pool:
+                pool.shutdown(cancel_futures=True)
+                con.execute(f"set threads = {int(threads)}")
     con.execute(f"insert into run_affected_series {AFFECTED_SQL}", [stats["doc_ids"]])
     return stats
 
@@ -173,13 +180,15 @@ AFFECTED_SQL = """select distinct region, coalesce(metric_id, metric) as series_
 CHUNK = 16  # documents per task sent to a worker process
 
 
-def extract_chunk(items: list[tuple[str, str, str, str]]) -> tuple[pa.Table, pa.Table, list[tuple[str, str]]]:
-    """Extract (doc_id, text, sha256, path) items: the dim_document and fct_metric_fact rows as Arrow
-    tables, and (doc_id, reason) for documents whose extraction failed. Runs in a worker process."""
+def extract_chunk(items: pa.Table) -> tuple[pa.Table, pa.Table, list[tuple[str, str]]]:
+    """Extract documents (an Arrow table of doc_id, text, sha256, path): the dim_document and
+    fct_metric_fact rows as Arrow tables, and (doc_id, reason) for documents whose extraction failed.
+    Runs in a worker process."""
     docs: list[dict[str, object]] = []
     facts: dict[str, list] = {c: [] for c in FACT_COLUMNS}
     failed: list[tuple[str, str]] = []
-    for doc_id, text, sha, path in items:
+    cols = [items.column(c).to_pylist() for c in ("doc_id", "text", "sha256", "path")]
+    for doc_id, text, sha, path in zip(*cols, strict=True):
         r = extract_or_reason(doc_id, text)
         if isinstance(r, str):
             failed.append((doc_id, r))
