@@ -206,3 +206,24 @@ def test_span_check_reports_a_fact_whose_text_differs_from_its_span(tmp_path: Pa
         con.execute("update fct_metric_fact set surface_text = '3.3万个' where surface_text = '3.2万个'")
     bad, _, _ = span_mismatches(db)
     assert [(text, at_span) for _, text, at_span in bad] == [("3.3万个", "3.2万个")]
+
+
+def test_each_sql_data_test_reports_on_its_own_check(tmp_path: Path):
+    from pipelines.defs.checks import sql_test_checks
+    from pipelines.warehouse.models import SqlTest, load_tests
+
+    failing = SqlTest("assert_no_5g_figures", tmp_path / "assert_no_5g_figures.sql",
+                      "select fact_id, surface_text from fct_metric_fact where metric like '%5G%'", "fct_metric_fact",
+                      "a test that fails on purpose")  # fmt: skip
+    c = tmp_path / "corpus"
+    c.mkdir()
+    (c / "a.txt").write_text("杭州市数据局\n2023年,全市5G基站达到3.2万个,上云企业超过2000家。\n2024年1月5日", encoding="utf-8")
+    res = ZhibiaoResource(corpus_dir=str(c), warehouse_path=str(tmp_path / "wh" / "z.duckdb"),
+                          export_dir=str(tmp_path / "exports"), workers=1)  # fmt: skip
+    result = dg.materialize([*ALL_ASSETS, sql_test_checks([*load_tests(), failing])], resources={"zhibiao": res},
+                            instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)  # fmt: skip
+    evals = {e.check_name: e for e in result.get_asset_check_evaluations()}
+    assert {t.name for t in load_tests()} < set(evals)
+    assert not evals["assert_no_5g_figures"].passed
+    assert evals["assert_no_5g_figures"].metadata["failing_rows"].value == 1
+    assert all(e.passed for name, e in evals.items() if name != "assert_no_5g_figures")
