@@ -77,3 +77,50 @@ def test_a_bulk_load_restores_the_checkpoint_threshold_and_leaves_no_log(tmp_pat
         wal = db.with_name(db.name + ".wal")
         assert not wal.exists() or wal.stat().st_size == 0  # checkpointed: everything is in the file itself
         assert con.execute("select count(*) from t").fetchone()[0] == 10000
+
+
+def test_files_unchanged_since_their_last_hash_are_not_read_again(tmp_path: Path, monkeypatch):
+    import os
+    import time
+    from types import SimpleNamespace
+
+    import pipelines.warehouse.load as load_module
+
+    corpus = corpus_of(tmp_path / "corpus", 3)
+    # The runs happen a minute after the writes: past the window in which a file's times are not trusted.
+    later = time.time() + 60
+    monkeypatch.setattr(load_module, "time", SimpleNamespace(time=lambda: later))
+    db = tmp_path / "z.duckdb"
+    reads: list[str] = []
+    real = load_module.sha256_of
+
+    def counting(data: bytes) -> str:
+        reads.append("x")
+        return real(data)
+
+    monkeypatch.setattr(load_module, "sha256_of", counting)
+    with connect(db) as con:
+        con.execute(SCHEMA_SQL)
+        sync_raw_documents(con, corpus)
+        assert len(reads) == 3
+        res = sync_raw_documents(con, corpus)
+        assert len(reads) == 3 and not res.changed  # nothing read: every stat is the recorded one
+        # an edit of the same size that keeps the modification time is still seen (the change time moves)
+        p = corpus / "doc_001.txt"
+        before = p.stat()
+        p.write_text(p.read_text(encoding="utf-8").replace("新增企业4家", "新增企业5家"), encoding="utf-8")
+        os.utime(p, ns=(before.st_atime_ns, before.st_mtime_ns))
+        assert (p.stat().st_size, p.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+        res = sync_raw_documents(con, corpus)
+        assert res.changed == ["doc_001"] and len(reads) == 4
+        stored = con.execute("select text from raw_document where doc_id = 'doc_001'").fetchone()[0]
+        assert "新增企业5家" in stored
+
+
+def test_a_file_changed_moments_ago_is_hashed_again_on_the_next_run(tmp_path: Path):
+    from pipelines.warehouse.load import RACY_SECONDS, stat_key
+
+    corpus = corpus_of(tmp_path / "corpus", 1)
+    st = (corpus / "doc_000.txt").stat()
+    assert stat_key(st, st.st_mtime + RACY_SECONDS / 2) == ""  # too fresh to trust: read next time
+    assert stat_key(st, st.st_mtime + RACY_SECONDS * 2) == f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"

@@ -31,7 +31,7 @@ def run(corpus: Path, tmp: Path) -> dg.ExecuteInProcessResult:
 
 def snapshot(db: Path) -> dict[str, list]:
     with duckdb.connect(str(db), read_only=True) as con:
-        return {t: sorted(map(str, con.execute(f"select * exclude (ingested_at) from {t}" if t == "raw_document"
+        return {t: sorted(map(str, con.execute(f"select * exclude (ingested_at, file_stat) from {t}" if t == "raw_document"
                                                else f"select * exclude (quarantined_at) from {t}" if t == "quarantine"
                                                else f"select * from {t}").fetchall())) for t in TABLES}
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -33,32 +35,44 @@ class SyncResult:
 
 
 def sync_raw_documents(con: duckdb.DuckDBPyConnection, corpus: Path, progress: Progress | None = None) -> SyncResult:
-    """Bring ``raw_document`` and ``quarantine`` in line with the corpus folder."""
+    """Bring ``raw_document`` and ``quarantine`` in line with the corpus folder.
+
+    A file whose size, times and inode are those recorded when it was last hashed is not read again
+    (git's rule): a no-change run costs a stat per file, not a read and a hash of the whole archive."""
     paths = list_corpus(corpus)
-    rows_now = con.execute("select doc_id, path, sha256 from raw_document").fetchall()
-    known = {path: sha for _, path, sha in rows_now}
-    known_ids = [doc_id for doc_id, _, _ in rows_now]
+    rows_now = con.execute("select doc_id, path, sha256, file_stat from raw_document").fetchall()
+    known = {path: (sha, stat) for _, path, sha, stat in rows_now}
+    known_ids = [doc_id for doc_id, _, _, _ in rows_now]
     res = SyncResult(seen=len(paths))
     rows: list[dict[str, object]] = []
+    restat: dict[str, str] = {}  # doc_id -> stat of files touched but not changed
     ids_now: dict[str, str] = {}
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    started = time.time()
     for i, path in enumerate(paths, 1):
         if progress and (i % 500 == 0 or i == len(paths)):
             progress("reading files", i, len(paths))
         key = str(path)
+        sha_then, stat_then = known.get(key, (None, None))
+        data = None
         try:
-            data = path.read_bytes()
+            stat = stat_key(os.stat(key), started)
+            if not stat or stat != stat_then:
+                data = path.read_bytes()
         except OSError as e:
             res.quarantined.append(Quarantined(key, "", f"unreadable: {e.strerror or e}"))
             continue
-        sha = sha256_of(data)
+        sha = sha256_of(data) if data is not None else sha_then
         doc_id = doc_id_for(path)
         if doc_id in ids_now:
-            res.quarantined.append(Quarantined(key, sha, f"duplicate document id {doc_id!r} (also {ids_now[doc_id]})"))
+            res.quarantined.append(Quarantined(key, sha or "", f"duplicate document id {doc_id!r} (also {ids_now[doc_id]})"))
             continue
-        if known.get(key) == sha:
+        if sha_then == sha:
             ids_now[doc_id] = key
+            if stat != stat_then:
+                restat[doc_id] = stat
             continue
+        assert data is not None  # a file is read whenever its hash may have changed
         src = parse_bytes(path, data, sha)
         if isinstance(src, Quarantined):
             res.quarantined.append(src)
@@ -69,11 +83,15 @@ def sync_raw_documents(con: duckdb.DuckDBPyConnection, corpus: Path, progress: P
             _flush_raw(con, rows)
         rows.append(
             {"doc_id": doc_id, "path": key, "sha256": sha, "encoding": src.encoding, "size_bytes": src.size_bytes,
-             "n_chars": len(src.text), "text": src.text, "ingested_at": now}
+             "n_chars": len(src.text), "text": src.text, "ingested_at": now, "file_stat": stat}
         )  # fmt: skip
     res.deleted = [d for d in known_ids if d not in ids_now]
     _flush_raw(con, rows)
     replace_rows(con, "raw_document", "doc_id", res.deleted, None)
+    if restat:
+        con.register("_restat", pa.table({"doc_id": list(restat), "file_stat": list(restat.values())}))
+        con.execute("update raw_document r set file_stat = s.file_stat from _restat s where r.doc_id = s.doc_id")
+        con.unregister("_restat")
     q = pa.Table.from_pylist(
         [{"path": x.path, "sha256": x.sha256, "reason": x.reason, "quarantined_at": now} for x in res.quarantined],
         schema=pa.schema([("path", pa.string()), ("sha256", pa.string()), ("reason", pa.string()),
@@ -82,6 +100,19 @@ def sync_raw_documents(con: duckdb.DuckDBPyConnection, corpus: Path, progress: P
     con.execute("delete from quarantine")
     replace_rows(con, "quarantine", "path", [], q)
     return res
+
+
+RACY_SECONDS = 2.0
+
+
+def stat_key(st: os.stat_result, now: float | None = None) -> str:
+    """Size, modification and change times (ns) and inode of a file, or "" while the file is too fresh
+    to trust them: two writes within one tick of the file system's clock can leave equal times, so a
+    file changed in the last RACY_SECONDS is read and hashed again on the next run."""
+    now = time.time() if now is None else now
+    if now - max(st.st_mtime, st.st_ctime) < RACY_SECONDS:
+        return ""
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
 
 
 def _flush_raw(con: duckdb.DuckDBPyConnection, rows: list[dict[str, object]]) -> None:

@@ -22,8 +22,10 @@ import pyarrow as pa
 SCHEMA_SQL = """
 create table if not exists raw_document (
     doc_id varchar primary key, path varchar not null, sha256 varchar not null, encoding varchar,
-    size_bytes bigint, n_chars bigint, text varchar not null, ingested_at timestamp
+    size_bytes bigint, n_chars bigint, text varchar not null, ingested_at timestamp, file_stat varchar
 );
+-- file_stat: size, times and inode when the file was last hashed (warehouses before it gain the column)
+alter table raw_document add column if not exists file_stat varchar;
 create table if not exists dim_document (
     doc_id varchar primary key, title varchar, reply_date date, publish_date date, proposal_no varchar,
     session varchar, addressee varchar, responder varchar, region varchar, region_code varchar,
