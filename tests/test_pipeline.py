@@ -227,3 +227,25 @@ def test_each_sql_data_test_reports_on_its_own_check(tmp_path: Path):
     assert not evals["assert_no_5g_figures"].passed
     assert evals["assert_no_5g_figures"].metadata["failing_rows"].value == 1
     assert all(e.passed for name, e in evals.items() if name != "assert_no_5g_figures")
+
+
+def test_new_extraction_code_rewrites_every_fact_export_though_no_document_changed(tmp_path: Path):
+    from pipelines.warehouse.store import set_state
+
+    c = tmp_path / "corpus"
+    c.mkdir()
+    for i, city in enumerate(["杭州市", "成都市", "武汉市"]):
+        (c / f"d{i}.txt").write_text(f"{city}数据局\n2023年,全市5G基站达到{3 + i}.5万个。\n2024年1月5日", encoding="utf-8")
+    run(c, tmp_path)
+    db, out = tmp_path / "wh" / "z.duckdb", tmp_path / "exports"
+    with duckdb.connect(str(db)) as con:
+        tables = ["dim_document"]
+        assert not [w for w in ex.sync_exports(con, out, tables) if w.startswith(("fct_", "facts"))]  # up to date
+        # The fact rows are a function of the documents and of the code that made them: new code, new rows.
+        set_state(con, "extractor_version", "new-code")
+        written = ex.sync_exports(con, out, tables)
+        n_buckets = con.execute(f"select count(distinct {ex.BUCKET}) from dim_document").fetchone()[0]
+    assert f"fct_metric_fact ({n_buckets} parts)" in written
+    assert f"fct_metric_observation ({n_buckets} parts)" in written
+    assert any(w.startswith("facts_by_region_year (") for w in written)
+    assert f"facts.jsonl ({n_buckets} buckets)" in written

@@ -45,6 +45,13 @@ from dim_document order by doc_id
 BUCKETED = ("fct_metric_fact", "fct_metric_observation")
 FACTS_BY_REGION_YEAR_SQL = """select *, coalesce(region, 'unknown') as region_part,
        coalesce(regexp_extract(period, '(\\d{4})$', 1), 'unknown') as year from fct_metric_fact"""
+# What the partitions' rows are made of, without reading them (the sentences make up most of the bytes): each
+# fact's id and its document's content hash; the code versions are added by document_fingerprints' rule.
+FACTS_BY_REGION_YEAR_KEYS_SQL = """select f.fact_id, d.sha256, (select string_agg(value, ':' order by key) from run_state
+       where key in ('extractor_version', 'models_version')) as versions, coalesce(f.region, 'unknown') as region_part,
+       coalesce(regexp_extract(f.period, '(\\d{4})$', 1), 'unknown') as year
+       from fct_metric_fact f join dim_document d using (doc_id)"""
+REGION_YEAR_KEY = "'region_part=' || region_part || '/year=' || year"
 MANIFEST = ".zhibiao-exports.json"
 
 
@@ -60,9 +67,10 @@ def sync_exports(con: duckdb.DuckDBPyConnection, out: Path, tables: list[str]) -
     now: dict[str, str] = {}
     parts: dict[str, dict] = {}
     written: list[str] = []
+    by_documents = {f"bucket={k}": fp for k, fp in document_fingerprints(con).items()}
     for table in BUCKETED:
         sql = f"select *, {BUCKET} as bucket from {table}"  # noqa: S608
-        parts[table], n = sync_partitioned(con, sql, ("bucket",), out / table, old_parts.get(table, {}))
+        parts[table], n = sync_partitioned(con, sql, ("bucket",), out / table, old_parts.get(table, {}), by_documents)
         (out / f"{table}.parquet").unlink(missing_ok=True)  # the single file of earlier versions
         written += [f"{table} ({n} parts)"] if n else []
     for table in (t for t in tables if t not in BUCKETED):
@@ -72,10 +80,10 @@ def sync_exports(con: duckdb.DuckDBPyConnection, out: Path, tables: list[str]) -
             written.append(table)
     parts["facts_by_region_year"], n = sync_partitioned(
         con, FACTS_BY_REGION_YEAR_SQL, ("region_part", "year"), out / "facts_by_region_year",
-        old_parts.get("facts_by_region_year", {}),
+        old_parts.get("facts_by_region_year", {}), fingerprint(con, FACTS_BY_REGION_YEAR_KEYS_SQL, REGION_YEAR_KEY),
     )  # fmt: skip
     written += [f"facts_by_region_year ({n} partitions)"] if n else []
-    # The same rows as the fct_metric_fact parts, so the same bucket fingerprints.
+    # The same documents as the fct_metric_fact parts, so the same bucket fingerprints.
     fact_buckets = {k.removeprefix("bucket="): v[0] for k, v in parts["fct_metric_fact"].items()}
     facts_jsonl, n = sync_facts_jsonl(con, out / "facts.jsonl", before.get("facts_jsonl", {}), fact_buckets)
     written += [f"facts.jsonl ({n} buckets)"] if n else []
@@ -103,6 +111,17 @@ def fingerprint(con: duckdb.DuckDBPyConnection, sql: str, key: str = "''") -> di
     return dict(rows)
 
 
+def document_fingerprints(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Bucket number (as text) -> fingerprint of its documents (id and content hash) and of the versions of
+    the extraction code and SQL models. The rows of a fact-grain bucket are a function of these, since
+    extraction is stateless per document, so hashing them stands for hashing 1.3 million fact rows."""
+    versions = con.execute(
+        "select string_agg(value, ':' order by key) from run_state where key in ('extractor_version', 'models_version')"
+    ).fetchall()[0][0]
+    docs = fingerprint(con, f"select doc_id, sha256, {BUCKET} as bucket from dim_document", "bucket")
+    return {str(k): f"{versions}:{fp}" for k, fp in docs.items()}
+
+
 def write_parquet(con: duckdb.DuckDBPyConnection, table: str, target: Path) -> int:
     tmp = _atomic_path(target)
     con.execute(f"copy (select * from {table}) to '{_sql_path(tmp)}' (format parquet)")
@@ -111,12 +130,14 @@ def write_parquet(con: duckdb.DuckDBPyConnection, table: str, target: Path) -> i
 
 
 def sync_partitioned(con: duckdb.DuckDBPyConnection, sql: str, partition_by: tuple[str, ...], target: Path,
-                     previous: dict[str, list[str]]) -> tuple[dict[str, list[str]], int]:  # fmt: skip
+                     previous: dict[str, list[str]], now: dict[str, str] | None = None,
+                     ) -> tuple[dict[str, list[str]], int]:  # fmt: skip
     """Keep ``target`` a hive-partitioned Parquet copy of ``sql``, writing again only the partitions whose
     rows changed. ``previous`` maps each partition's key (``a=x/b=y``) to [fingerprint, folder] as
-    returned by the last call; returns the same for now, and the number of partitions written."""
+    returned by the last call; returns the same for now, and the number of partitions written. ``now``:
+    the partitions' fingerprints if the caller has a cheaper way to them than hashing the rows."""
     key = " || '/' || ".join(f"'{c}=' || {c}" for c in partition_by)
-    now = fingerprint(con, sql, key)
+    now = fingerprint(con, sql, key) if now is None else now
     old = previous if target.is_dir() else {}
     changed = [k for k, fp in now.items() if k not in old or old[k][0] != fp or not (target / old[k][1]).is_dir()]
     removed = [k for k in old if k not in now]
@@ -181,7 +202,7 @@ def sync_facts_jsonl(con: duckdb.DuckDBPyConnection, target: Path, previous: dic
     ``now``: the buckets' fingerprints of fct_metric_fact, if the caller has them. Returns the new record
     and the number of buckets written."""
     if now is None:
-        now = bucket_fingerprints(con, "fct_metric_fact")
+        now = document_fingerprints(con)
     old = previous.get("buckets", {}) if target.is_file() and target.stat().st_size == previous.get("size") else {}
     changed = {k for k, fp in now.items() if k not in old or old[k][0] != fp}
     tmp = _atomic_path(target)
@@ -212,11 +233,6 @@ def sync_facts_jsonl(con: duckdb.DuckDBPyConnection, target: Path, previous: dic
         part.unlink(missing_ok=True)
     os.replace(tmp, target)
     return {"size": pos, "buckets": ranges}, len(changed)
-
-
-def bucket_fingerprints(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
-    """Bucket number (as text) -> fingerprint of the table's rows in that bucket."""
-    return {str(k): fp for k, fp in fingerprint(con, f"select *, {BUCKET} as bucket from {table}", "bucket").items()}
 
 
 def _copy_range(src, out, offset: int, size: int | None) -> int:
