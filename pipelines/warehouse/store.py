@@ -130,7 +130,7 @@ def _drop_fact_key(con: duckdb.DuckDBPyConnection) -> None:
     """Rebuild fct_metric_fact without the primary key of older warehouses (DuckDB cannot drop one)."""
     keyed = con.execute(
         "select count(*) from duckdb_constraints() where table_name = 'fct_metric_fact' and constraint_type = 'PRIMARY KEY'"
-    ).fetchone()[0]  # type: ignore[index]
+    ).fetchall()[0][0]
     if not keyed:
         return
     ddl = SCHEMA_SQL.split("create table if not exists fct_metric_fact")[1].split(";")[0]
