@@ -124,3 +124,26 @@ def test_a_file_changed_moments_ago_is_hashed_again_on_the_next_run(tmp_path: Pa
     st = (corpus / "doc_000.txt").stat()
     assert stat_key(st, st.st_mtime + RACY_SECONDS / 2) == ""  # too fresh to trust: read next time
     assert stat_key(st, st.st_mtime + RACY_SECONDS * 2) == f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
+
+
+def test_a_failed_write_of_raw_texts_stops_the_sync_with_its_error(tmp_path: Path, monkeypatch):
+    import pytest
+
+    import pipelines.warehouse.load as load_module
+
+    monkeypatch.setattr(load_module, "BATCH", 2)  # several batches: writes run beside the reading of files
+    real = load_module.replace_rows
+    calls: list[str] = []
+
+    def failing(con, table, *args):
+        calls.append(table)
+        if table == "raw_document" and len(calls) == 2:
+            raise OSError("No space left on device")
+        return real(con, table, *args)
+
+    monkeypatch.setattr(load_module, "replace_rows", failing)
+    with connect(tmp_path / "z.duckdb") as con:
+        con.execute(SCHEMA_SQL)
+        with pytest.raises(OSError, match="No space left"):
+            sync_raw_documents(con, corpus_of(tmp_path / "corpus", 7))
+    assert calls == ["raw_document", "raw_document"]  # the sync stopped at the failed batch

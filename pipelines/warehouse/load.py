@@ -7,7 +7,7 @@ import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,44 +49,46 @@ def sync_raw_documents(con: duckdb.DuckDBPyConnection, corpus: Path, progress: P
     ids_now: dict[str, str] = {}
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     started = time.time()
-    for i, path in enumerate(paths, 1):
-        if progress and (i % 500 == 0 or i == len(paths)):
-            progress("reading files", i, len(paths))
-        key = str(path)
-        sha_then, stat_then = known.get(key, (None, None))
-        data = None
-        try:
-            stat = stat_key(os.stat(key), started)
-            if not stat or stat != stat_then:
-                data = path.read_bytes()
-        except OSError as e:
-            res.quarantined.append(Quarantined(key, "", f"unreadable: {e.strerror or e}"))
-            continue
-        sha = sha256_of(data) if data is not None else sha_then
-        doc_id = doc_id_for(path)
-        if doc_id in ids_now:
-            res.quarantined.append(Quarantined(key, sha or "", f"duplicate document id {doc_id!r} (also {ids_now[doc_id]})"))
-            continue
-        if sha_then == sha:
+    with _BatchWriter(con) as writer:
+        for i, path in enumerate(paths, 1):
+            if progress and (i % 500 == 0 or i == len(paths)):
+                progress("reading files", i, len(paths))
+            key = str(path)
+            sha_then, stat_then = known.get(key, (None, None))
+            data = None
+            try:
+                stat = stat_key(os.stat(key), started)
+                if not stat or stat != stat_then:
+                    data = path.read_bytes()
+            except OSError as e:
+                res.quarantined.append(Quarantined(key, "", f"unreadable: {e.strerror or e}"))
+                continue
+            sha = sha256_of(data) if data is not None else sha_then
+            doc_id = doc_id_for(path)
+            if doc_id in ids_now:
+                res.quarantined.append(Quarantined(key, sha or "", f"duplicate document id {doc_id!r} (also {ids_now[doc_id]})"))
+                continue
+            if sha_then == sha:
+                ids_now[doc_id] = key
+                if stat != stat_then:
+                    restat[doc_id] = stat
+                continue
+            assert data is not None  # a file is read whenever its hash may have changed
+            src = parse_bytes(path, data, sha)
+            if isinstance(src, Quarantined):
+                res.quarantined.append(src)
+                continue
             ids_now[doc_id] = key
-            if stat != stat_then:
-                restat[doc_id] = stat
-            continue
-        assert data is not None  # a file is read whenever its hash may have changed
-        src = parse_bytes(path, data, sha)
-        if isinstance(src, Quarantined):
-            res.quarantined.append(src)
-            continue
-        ids_now[doc_id] = key
-        res.changed.append(doc_id)
-        if len(rows) >= BATCH:
-            _flush_raw(con, rows)
-        rows.append(
-            {"doc_id": doc_id, "path": key, "sha256": sha, "encoding": src.encoding, "size_bytes": src.size_bytes,
-             "n_chars": len(src.text), "text": src.text, "ingested_at": now, "file_stat": stat}
-        )  # fmt: skip
+            res.changed.append(doc_id)
+            if len(rows) >= BATCH:
+                writer.write(rows)
+                rows = []
+            rows.append(
+                {"doc_id": doc_id, "path": key, "sha256": sha, "encoding": src.encoding, "size_bytes": src.size_bytes,
+                 "n_chars": len(src.text), "text": src.text, "ingested_at": now, "file_stat": stat}
+            )  # fmt: skip
+        writer.write(rows)
     res.deleted = [d for d in known_ids if d not in ids_now]
-    _flush_raw(con, rows)
     replace_rows(con, "raw_document", "doc_id", res.deleted, None)
     if restat:
         con.register("_restat", pa.table({"doc_id": list(restat), "file_stat": list(restat.values())}))
@@ -115,11 +117,37 @@ def stat_key(st: os.stat_result, now: float | None = None) -> str:
     return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
 
 
-def _flush_raw(con: duckdb.DuckDBPyConnection, rows: list[dict[str, object]]) -> None:
-    """Replace the rows of these documents (new or changed files) and empty the list."""
-    if rows:
-        replace_rows(con, "raw_document", "doc_id", [str(r["doc_id"]) for r in rows], pa.Table.from_pylist(rows))
-        rows.clear()
+class _BatchWriter:
+    """Writes batches of raw_document rows in a thread, one batch at a time, while the caller reads and
+    decodes the next: DuckDB releases the GIL while it compresses the texts. The connection is used by
+    the thread alone until ``close``."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        self.pool = ThreadPoolExecutor(max_workers=1)
+        self.pending: Future[None] | None = None
+
+    def write(self, rows: list[dict[str, object]]) -> None:
+        self._wait()  # one batch in flight: memory stays bounded by two batches
+        if rows:
+            self.pending = self.pool.submit(self._replace, rows)
+
+    def _replace(self, rows: list[dict[str, object]]) -> None:
+        replace_rows(self.con, "raw_document", "doc_id", [str(r["doc_id"]) for r in rows], pa.Table.from_pylist(rows))
+
+    def _wait(self) -> None:
+        if self.pending is not None:
+            pending, self.pending = self.pending, None
+            pending.result()  # raises what the thread raised
+
+    def __enter__(self) -> _BatchWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self._wait()
+        finally:
+            self.pool.shutdown()  # waits for the thread: nothing touches the connection after this
 
 
 BATCH = 500  # documents per batch: bounds memory, whatever the size of the corpus
