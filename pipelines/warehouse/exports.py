@@ -43,15 +43,14 @@ from dim_document order by doc_id
 
 # Fact-grain tables are exported as Parquet parts by document bucket (hive folders bucket=N).
 BUCKETED = ("fct_metric_fact", "fct_metric_observation")
-FACTS_BY_REGION_YEAR_SQL = """select *, coalesce(region, 'unknown') as region_part,
-       coalesce(regexp_extract(period, '(\\d{4})$', 1), 'unknown') as year from fct_metric_fact"""
+REGION_YEAR = ("region_part", "year")
+_REGION_YEAR_COLUMNS = """coalesce(region, 'unknown') as region_part,
+       coalesce(regexp_extract(period, '(\\d{4})$', 1), 'unknown') as year"""
+FACTS_BY_REGION_YEAR_SQL = f"select *, {_REGION_YEAR_COLUMNS} from fct_metric_fact"
 # What the partitions' rows are made of, without reading them (the sentences make up most of the bytes): each
-# fact's id and its document's content hash; the code versions are added by document_fingerprints' rule.
-FACTS_BY_REGION_YEAR_KEYS_SQL = """select f.fact_id, d.sha256, (select string_agg(value, ':' order by key) from run_state
-       where key in ('extractor_version', 'models_version')) as versions, coalesce(f.region, 'unknown') as region_part,
-       coalesce(regexp_extract(f.period, '(\\d{4})$', 1), 'unknown') as year
-       from fct_metric_fact f join dim_document d using (doc_id)"""
-REGION_YEAR_KEY = "'region_part=' || region_part || '/year=' || year"
+# fact's id and its document's content hash (the code versions are added as for the buckets).
+FACTS_BY_REGION_YEAR_KEYS_SQL = f"""select fact_id, sha256, {_REGION_YEAR_COLUMNS}
+       from fct_metric_fact join (select doc_id, sha256 from dim_document) using (doc_id)"""
 MANIFEST = ".zhibiao-exports.json"
 
 
@@ -78,9 +77,12 @@ def sync_exports(con: duckdb.DuckDBPyConnection, out: Path, tables: list[str]) -
         if old_tables.get(table) != now[table] or not (out / f"{table}.parquet").exists():
             write_parquet(con, table, out / f"{table}.parquet")
             written.append(table)
+    versions = code_versions(con)
+    by_facts = {k: f"{versions}:{fp}" for k, fp in fingerprint(con, FACTS_BY_REGION_YEAR_KEYS_SQL,
+                                                                 partition_key(REGION_YEAR)).items()}  # fmt: skip
     parts["facts_by_region_year"], n = sync_partitioned(
-        con, FACTS_BY_REGION_YEAR_SQL, ("region_part", "year"), out / "facts_by_region_year",
-        old_parts.get("facts_by_region_year", {}), fingerprint(con, FACTS_BY_REGION_YEAR_KEYS_SQL, REGION_YEAR_KEY),
+        con, FACTS_BY_REGION_YEAR_SQL, REGION_YEAR, out / "facts_by_region_year",
+        old_parts.get("facts_by_region_year", {}), by_facts,
     )  # fmt: skip
     written += [f"facts_by_region_year ({n} partitions)"] if n else []
     # The same documents as the fct_metric_fact parts, so the same bucket fingerprints.
@@ -111,15 +113,25 @@ def fingerprint(con: duckdb.DuckDBPyConnection, sql: str, key: str = "''") -> di
     return dict(rows)
 
 
-def document_fingerprints(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """Bucket number (as text) -> fingerprint of its documents (id and content hash) and of the versions of
-    the extraction code and SQL models. The rows of a fact-grain bucket are a function of these, since
-    extraction is stateless per document, so hashing them stands for hashing 1.3 million fact rows."""
-    versions = con.execute(
+def code_versions(con: duckdb.DuckDBPyConnection) -> str:
+    """The versions of the extraction code and of the SQL models that made the warehouse's rows."""
+    return con.execute(
         "select string_agg(value, ':' order by key) from run_state where key in ('extractor_version', 'models_version')"
     ).fetchall()[0][0]
+
+
+def document_fingerprints(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Bucket number (as text) -> fingerprint of its documents (id and content hash) and of the code
+    versions. The rows of a fact-grain bucket are a function of these, since extraction is stateless per
+    document, so hashing them stands for hashing 1.3 million fact rows."""
+    versions = code_versions(con)
     docs = fingerprint(con, f"select doc_id, sha256, {BUCKET} as bucket from dim_document", "bucket")
     return {str(k): f"{versions}:{fp}" for k, fp in docs.items()}
+
+
+def partition_key(partition_by: tuple[str, ...]) -> str:
+    """SQL for a partition's key as its hive folder path names it (``a=x/b=y``)."""
+    return " || '/' || ".join(f"'{c}=' || {c}" for c in partition_by)
 
 
 def write_parquet(con: duckdb.DuckDBPyConnection, table: str, target: Path) -> int:
@@ -136,7 +148,7 @@ def sync_partitioned(con: duckdb.DuckDBPyConnection, sql: str, partition_by: tup
     rows changed. ``previous`` maps each partition's key (``a=x/b=y``) to [fingerprint, folder] as
     returned by the last call; returns the same for now, and the number of partitions written. ``now``:
     the partitions' fingerprints if the caller has a cheaper way to them than hashing the rows."""
-    key = " || '/' || ".join(f"'{c}=' || {c}" for c in partition_by)
+    key = partition_key(partition_by)
     now = fingerprint(con, sql, key) if now is None else now
     old = previous if target.is_dir() else {}
     changed = [k for k, fp in now.items() if k not in old or old[k][0] != fp or not (target / old[k][1]).is_dir()]
