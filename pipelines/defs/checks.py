@@ -19,8 +19,10 @@ def _db(context: dg.AssetCheckExecutionContext, zhibiao: ZhibiaoResource) -> Pat
     return paths.build if paths.build.exists() else paths.published
 
 
-def _result(n_bad: int, rows: list[tuple], what: str) -> dg.AssetCheckResult:
+def _result(n_bad: int, rows: list[tuple], what: str, **target: str) -> dg.AssetCheckResult:
+    """``target``: asset_key and check_name, where one step runs several checks."""
     return dg.AssetCheckResult(
+        **target,
         passed=n_bad == 0,
         metadata={"failing_rows": n_bad, "examples": dg.MetadataValue.json([list(map(str, r)) for r in rows]),
                   "what": what},  # fmt: skip
@@ -86,9 +88,7 @@ def sql_test_checks(tests: list[SqlTest]) -> dg.AssetChecksDefinition:
                 if dg.AssetCheckKey(dg.AssetKey(test.tests), test.name) not in context.selected_asset_check_keys:
                     continue
                 n, rows = run_test(con, test)
-                r = _result(n, rows, test.description)
-                yield dg.AssetCheckResult(passed=r.passed, asset_key=test.tests, check_name=test.name,
-                                          metadata=r.metadata)  # fmt: skip
+                yield _result(n, rows, test.description, asset_key=test.tests, check_name=test.name)
 
     return _checks
 
