@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.warehouse.load import extract_changed, sync_raw_documents
-from pipelines.warehouse.store import SCHEMA_SQL, WarehousePaths, bulk_load, connect, start_build
+from pipelines.warehouse.store import FACT_TABLE_SQL, SCHEMA_SQL, WarehousePaths, bulk_load, connect, start_build
 
 from .conftest import SEEDS
 
@@ -51,8 +51,7 @@ def test_a_warehouse_whose_fact_table_has_a_primary_key_is_upgraded_with_its_row
     with duckdb.connect(str(paths.published)) as con:  # the fact table as versions before this one made it
         con.execute("create table keyed as select * from fct_metric_fact")
         con.execute("drop table fct_metric_fact")
-        ddl = SCHEMA_SQL.split("create table if not exists fct_metric_fact")[1].split(";")[0]
-        con.execute("create table fct_metric_fact " + ddl.replace("fact_id varchar not null", "fact_id varchar primary key"))
+        con.execute(FACT_TABLE_SQL.replace("fact_id varchar not null", "fact_id varchar primary key"))
         con.execute("insert into fct_metric_fact select * from keyed")
         con.execute("drop table keyed")
         assert con.execute("select count(*) from duckdb_constraints() where constraint_type = 'PRIMARY KEY' "
@@ -147,3 +146,20 @@ def test_a_failed_write_of_raw_texts_stops_the_sync_with_its_error(tmp_path: Pat
         with pytest.raises(OSError, match="No space left"):
             sync_raw_documents(con, corpus_of(tmp_path / "corpus", 7))
     assert calls == ["raw_document", "raw_document"]  # the sync stopped at the failed batch
+
+
+def test_a_document_whose_extraction_fails_is_quarantined_with_its_path_and_hash(tmp_path: Path, monkeypatch):
+    import pipelines.warehouse.load as load_module
+
+    real = load_module.extract_or_reason
+    monkeypatch.setattr(load_module, "extract_or_reason",
+                        lambda doc_id, text: "extraction failed: ValueError: bad" if doc_id == "doc_001" else real(doc_id, text))  # fmt: skip
+    with connect(tmp_path / "z.duckdb") as con:
+        con.execute(SCHEMA_SQL)
+        sync_raw_documents(con, corpus_of(tmp_path / "corpus", 3))
+        stats = extract_changed(con, 1)
+        assert (stats["extracted"], stats["failed"]) == (2, 1)
+        assert con.execute("select q.path = r.path, q.sha256 = r.sha256, q.reason from quarantine q "
+                           "join raw_document r on r.doc_id = 'doc_001'").fetchall() == [
+            (True, True, "extraction failed: ValueError: bad")]  # fmt: skip
+        assert con.execute("select count(*) from dim_document where doc_id = 'doc_001'").fetchone()[0] == 0

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -107,11 +108,10 @@ def sync_raw_documents(con: duckdb.DuckDBPyConnection, corpus: Path, progress: P
 RACY_SECONDS = 2.0
 
 
-def stat_key(st: os.stat_result, now: float | None = None) -> str:
+def stat_key(st: os.stat_result, now: float) -> str:
     """Size, modification and change times (ns) and inode of a file, or "" while the file is too fresh
     to trust them: two writes within one tick of the file system's clock can leave equal times, so a
     file changed in the last RACY_SECONDS is read and hashed again on the next run."""
-    now = time.time() if now is None else now
     if now - max(st.st_mtime, st.st_ctime) < RACY_SECONDS:
         return ""
     return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
@@ -120,7 +120,7 @@ def stat_key(st: os.stat_result, now: float | None = None) -> str:
 class _BatchWriter:
     """Writes batches of raw_document rows in a thread, one batch at a time, while the caller reads and
     decodes the next: DuckDB releases the GIL while it compresses the texts. The connection is used by
-    the thread alone until ``close``."""
+    the thread alone until the ``with`` block ends."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
@@ -159,25 +159,18 @@ def extract_changed(con: duckdb.DuckDBPyConnection, workers: int = 1, progress: 
     Works in batches of ``BATCH`` documents, over ``workers`` processes; the output does not depend
     on the number of workers (results come back in input order). Workers return Arrow tables, so the
     process that writes to DuckDB does no per-fact work and keeps up with them."""
-    todo = con.execute(
-        """select r.doc_id, r.sha256, r.path from raw_document r
-           left join dim_document d using (doc_id)
+    todo = [r[0] for r in con.execute(
+        """select r.doc_id from raw_document r left join dim_document d using (doc_id)
            where d.doc_id is null or d.sha256 <> r.sha256 order by r.doc_id"""
-    ).fetchall()
+    ).fetchall()]  # fmt: skip
     gone = [r[0] for r in con.execute(
         "select doc_id from dim_document where doc_id not in (select doc_id from raw_document)").fetchall()]  # fmt: skip
     # The series (region x metric) that the old and the new facts of these documents belong to: models
     # with an incremental key recompute only these.
-    con.execute(f"create or replace table run_affected_series as {AFFECTED_SQL}", [[r[0] for r in todo] + gone])
+    con.execute(f"create or replace table run_affected_series as {AFFECTED_SQL}", [todo + gone])
     replace_rows(con, "dim_document", "doc_id", gone, None)
     replace_rows(con, "fct_metric_fact", "doc_id", gone, None)
-    meta = {r[0]: (r[1], r[2]) for r in todo}
-    stats: dict = {"extracted": 0, "facts": 0, "removed": len(gone), "failed": 0, "doc_ids": [r[0] for r in todo]}
-    pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 and len(todo) >= 64 else None
-    threads = con.execute("select current_setting('threads')").fetchall()[0][0]
-    if pool:
-        # The workers have the cores: DuckDB's own threads writing beside them slowed extraction by a fifth.
-        con.execute("set threads = 1")
+    stats: dict = {"extracted": 0, "facts": 0, "removed": len(gone), "failed": 0, "doc_ids": todo}
 
     def submit(ids: list[str]) -> tuple[list[str], list[pa.Table], Iterable]:
         # Texts travel as Arrow (a copy of buffers): turning them into Python strings is the workers' job,
@@ -192,44 +185,56 @@ def extract_changed(con: duckdb.DuckDBPyConnection, workers: int = 1, progress: 
         chunks = [items.take(pa.array(range(k, min(k + CHUNK, items.num_rows)))) for k in range(0, items.num_rows, CHUNK)]
         return ids, chunks, ([pool.submit(extract_chunk, c) for c in chunks] if pool else map(extract_chunk, chunks))
 
-    with bulk_load(con):
-        try:
-            done = 0
-            batches = [[r[0] for r in todo[i : i + BATCH]] for i in range(0, len(todo), BATCH)]
-            # One batch ahead: the workers extract the next batch while this process writes the last one.
-            in_flight = deque(submit(b) for b in batches[:2])
-            for k in range(len(batches)):
-                ids, chunks, results = in_flight.popleft()
-                docs: list[pa.Table] = []
-                facts: list[pa.Table] = []
-                failed: list[tuple[str, str]] = []
-                for chunk, r in zip(chunks, results, strict=True):
-                    d_tab, f_tab, f_failed = r.result() if isinstance(r, Future) else r
-                    done += chunk.num_rows
-                    if progress and (done // 200 > (done - chunk.num_rows) // 200 or done == len(todo)):
-                        progress("extracting", done, len(todo))
-                    docs.append(d_tab)
-                    facts.append(f_tab)
-                    failed += f_failed
-                if k + 2 < len(batches):
-                    in_flight.append(submit(batches[k + 2]))
-                doc_rows, fact_rows = pa.concat_tables(docs), pa.concat_tables(facts)
-                replace_rows(con, "dim_document", "doc_id", ids, doc_rows)
-                replace_rows(con, "fct_metric_fact", "doc_id", ids, fact_rows)
-                if failed:
-                    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-                    q = pa.Table.from_pylist([{"path": meta[d][1], "sha256": meta[d][0], "reason": why,
-                                               "quarantined_at": now} for d, why in failed])  # fmt: skip
-                    replace_rows(con, "quarantine", "path", [meta[d][1] for d, _ in failed], q)
-                stats["extracted"] += doc_rows.num_rows
-                stats["facts"] += fact_rows.num_rows
-                stats["failed"] += len(failed)
-        finally:
-            if pool:
-                pool.shutdown(cancel_futures=True)
-                con.execute(f"set threads = {int(threads)}")
+    with bulk_load(con), _worker_pool(con, workers if len(todo) >= 64 else 1) as pool:
+        done = 0
+        batches = [todo[i : i + BATCH] for i in range(0, len(todo), BATCH)]
+        # One batch ahead: the workers extract the next batch while this process writes the last one.
+        in_flight = deque(submit(b) for b in batches[:2])
+        for k in range(len(batches)):
+            ids, chunks, results = in_flight.popleft()
+            docs: list[pa.Table] = []
+            facts: list[pa.Table] = []
+            failed: list[tuple[str, str, str]] = []
+            for chunk, r in zip(chunks, results, strict=True):
+                d_tab, f_tab, f_failed = r.result() if isinstance(r, Future) else r
+                done += chunk.num_rows
+                if progress and (done // 200 > (done - chunk.num_rows) // 200 or done == len(todo)):
+                    progress("extracting", done, len(todo))
+                docs.append(d_tab)
+                facts.append(f_tab)
+                failed += f_failed
+            if k + 2 < len(batches):
+                in_flight.append(submit(batches[k + 2]))
+            doc_rows, fact_rows = pa.concat_tables(docs), pa.concat_tables(facts)
+            replace_rows(con, "dim_document", "doc_id", ids, doc_rows)
+            replace_rows(con, "fct_metric_fact", "doc_id", ids, fact_rows)
+            if failed:
+                now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+                q = pa.Table.from_pylist([{"path": path, "sha256": sha, "reason": why, "quarantined_at": now}
+                                          for path, sha, why in failed])  # fmt: skip
+                replace_rows(con, "quarantine", "path", [path for path, _, _ in failed], q)
+            stats["extracted"] += doc_rows.num_rows
+            stats["facts"] += fact_rows.num_rows
+            stats["failed"] += len(failed)
     con.execute(f"insert into run_affected_series {AFFECTED_SQL}", [stats["doc_ids"]])
     return stats
+
+
+@contextlib.contextmanager
+def _worker_pool(con: duckdb.DuckDBPyConnection, workers: int) -> Iterator[ProcessPoolExecutor | None]:
+    """``workers`` extraction processes (None for one: this process extracts), with DuckDB on one thread
+    while they run: its own threads writing beside them slowed extraction by a fifth."""
+    if workers <= 1:
+        yield None
+        return
+    threads = con.execute("select current_setting('threads')").fetchall()[0][0]
+    pool = ProcessPoolExecutor(max_workers=workers)
+    con.execute("set threads = 1")
+    try:
+        yield pool
+    finally:
+        pool.shutdown(cancel_futures=True)
+        con.execute(f"set threads = {int(threads)}")
 
 
 AFFECTED_SQL = """select distinct region, coalesce(metric_id, metric) as series_metric from fct_metric_fact
@@ -239,18 +244,18 @@ AFFECTED_SQL = """select distinct region, coalesce(metric_id, metric) as series_
 CHUNK = 16  # documents per task sent to a worker process
 
 
-def extract_chunk(items: pa.Table) -> tuple[pa.Table, pa.Table, list[tuple[str, str]]]:
+def extract_chunk(items: pa.Table) -> tuple[pa.Table, pa.Table, list[tuple[str, str, str]]]:
     """Extract documents (an Arrow table of doc_id, text, sha256, path): the dim_document and
-    fct_metric_fact rows as Arrow tables, and (doc_id, reason) for documents whose extraction failed.
+    fct_metric_fact rows as Arrow tables, and (path, sha256, reason) for documents whose extraction failed.
     Runs in a worker process."""
     docs: list[dict[str, object]] = []
     facts: dict[str, list] = {c: [] for c in FACT_COLUMNS}
-    failed: list[tuple[str, str]] = []
+    failed: list[tuple[str, str, str]] = []
     cols = [items.column(c).to_pylist() for c in ("doc_id", "text", "sha256", "path")]
     for doc_id, text, sha, path in zip(*cols, strict=True):
         r = extract_or_reason(doc_id, text)
         if isinstance(r, str):
-            failed.append((doc_id, r))
+            failed.append((path, sha, r))
             continue
         docs.append(_doc_row(r.doc, sha, path))
         for f in r.facts:

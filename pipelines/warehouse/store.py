@@ -19,7 +19,16 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-SCHEMA_SQL = """
+# fct_metric_fact has no primary key: the index on 1.3 million fact ids cost a quarter of every insert, and
+# ids are unique by construction (document:start:end), checked by sql/tests/assert_fact_ids_unique.sql.
+# Warehouses made before that are rebuilt once (_drop_fact_key).
+FACT_TABLE_SQL = """create table if not exists fct_metric_fact (
+    fact_id varchar not null, doc_id varchar not null, start_offset integer not null,
+    end_offset integer not null, surface_text varchar not null, sentence varchar, value double not null,
+    value_high double, unit varchar not null, qualifier varchar not null, kind varchar not null,
+    metric varchar, metric_id varchar, region varchar, region_code varchar, period varchar
+);"""
+SCHEMA_SQL = f"""
 create table if not exists raw_document (
     doc_id varchar primary key, path varchar not null, sha256 varchar not null, encoding varchar,
     size_bytes bigint, n_chars bigint, text varchar not null, ingested_at timestamp, file_stat varchar
@@ -31,20 +40,12 @@ create table if not exists dim_document (
     session varchar, addressee varchar, responder varchar, region varchar, region_code varchar,
     doc_number varchar, sha256 varchar not null, path varchar not null
 );
-create table if not exists fct_metric_fact (
-    fact_id varchar not null, doc_id varchar not null, start_offset integer not null,
-    end_offset integer not null, surface_text varchar not null, sentence varchar, value double not null,
-    value_high double, unit varchar not null, qualifier varchar not null, kind varchar not null,
-    metric varchar, metric_id varchar, region varchar, region_code varchar, period varchar
-);
+{FACT_TABLE_SQL}
 create table if not exists quarantine (
     path varchar primary key, sha256 varchar, reason varchar not null, quarantined_at timestamp
 );
 create table if not exists run_state (key varchar primary key, value varchar);
 """
-# fct_metric_fact has no primary key: the index on 1.3 million fact ids cost a quarter of every insert, and
-# ids are unique by construction (document:start:end), checked by sql/tests/assert_fact_ids_unique.sql.
-# Warehouses made before that are rebuilt once (_drop_fact_key).
 
 
 def get_state(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
@@ -133,10 +134,9 @@ def _drop_fact_key(con: duckdb.DuckDBPyConnection) -> None:
     ).fetchall()[0][0]
     if not keyed:
         return
-    ddl = SCHEMA_SQL.split("create table if not exists fct_metric_fact")[1].split(";")[0]
     con.execute("begin transaction")
     con.execute("alter table fct_metric_fact rename to _fct_metric_fact_keyed")
-    con.execute(f"create table fct_metric_fact {ddl}")
+    con.execute(FACT_TABLE_SQL)
     con.execute("insert into fct_metric_fact select * from _fct_metric_fact_keyed")
     con.execute("drop table _fct_metric_fact_keyed")
     con.execute("commit")
