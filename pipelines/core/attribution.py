@@ -6,12 +6,17 @@ import bisect
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
+import regex
+
+from .context import DocumentContext, Section
 from .metrics import MetricCatalog, metric_catalog
 from .numerals import to_json_number
 from .periods import Period, find_periods, is_comparison, parts_of_year, relative_years
 from .quantities import Boundaries, Mention
 from .regions import Gazetteer, Region, RegionIndex, RegionMention
+from .vocab import alternation, words
 
 # --- kind -----------------------------------------------------------------------------------
 _GROWTH_VERBS = "负增长|增长|增速|增幅|上涨|涨幅|提高|提升|上升|下降|下滑|降低|减少|回落|下跌|降幅|增加|扩大|缩小|收窄"
@@ -28,9 +33,8 @@ TARGET_RE = re.compile(
     r"力争|争取|目标|计划|拟|预期|确保|力求|届时|(?:到|至)(?:19|20)\d{2}年|规划|将达到?|将实现|要达到|每年"
 )
 PAST_RE = re.compile(r"已|累计|截至|截止|实现了|完成了|建成了|达到了|先后")
-FUTURE_HEADING_RE = re.compile(r"下一步|下步|思路|工作安排|打算|工作计划|今后|展望|目标任务|努力方向|下阶段")
-TOP_HEADING_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+[章部分节])")
-HEADING_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d+[.、]|第[一二三四五六七八九十]+)")
+# A figure summed over a span (累计建成, 五年共新增, 年均): of the whole span, not of its last year.
+RUNNING_TOTAL_RE = re.compile(r"累计|共计|总计|合计|共|年均|平均")
 BOOK_ONLY_RE = re.compile(r"《[^》\n]{0,80}》")
 BOOK_TITLE_RE = re.compile(r"《[^》\n]{0,60}》|“[^”\n]{0,30}”")
 
@@ -92,11 +96,15 @@ class Fact:
     kind: str
     metric: str
     metric_id: str | None
-    region: str
-    region_code: str
-    period: str
+    region: str | None
+    region_code: str | None
+    period: str | None
     sentence: str
     value_high: float | int | None = None
+    # Why the fact has its region and period: clause or sentence (stated next to the figure), paragraph
+    # (an opener such as 过去一年), heading, document (its header or date), none (unknown).
+    region_source: str = "none"
+    period_source: str = "none"
 
     def as_json(self) -> dict[str, object]:
         d: dict[str, object] = {
@@ -107,29 +115,22 @@ class Fact:
         if self.value_high is not None:
             d["value_high"] = self.value_high
         d["metric_id"] = self.metric_id
+        d["region_code"] = self.region_code
+        d["region_source"] = self.region_source
+        d["period_source"] = self.period_source
         return d
-
-
-@dataclass
-class Heading:
-    start: int
-    period: Period | None
-    top: bool
-    future: bool
 
 
 class DocContext:
     """Everything attribution needs to know about one document, computed once."""
 
     def __init__(self, doc_id: str, text: str, norm: str, bounds: Boundaries, gaz: Gazetteer,
-                 region: Region, doc_year: int | None, date_known: bool,
-                 mentions: list[RegionMention] | None = None,
+                 doc: DocumentContext, mentions: list[RegionMention] | None = None,
                  periods: list[Period] | None = None) -> None:  # fmt: skip
         self.doc_id, self.text, self.norm, self.bounds, self.gaz = doc_id, text, norm, bounds, gaz
-        self.region = region
-        self.city = region if region.level != "province" and region.level != "national" else None
-        self.province = gaz.province_of(region)
-        self.doc_year = doc_year
+        self.doc = doc
+        self.region = doc.region
+        self.doc_year = doc.reference_year
         self.regions = RegionIndex(gaz.mentions(norm) if mentions is None else mentions)
         titles = [(t.start(), t.end()) for t in BOOK_ONLY_RE.finditer(norm)] if "《" in norm else []
         title_starts = [a for a, _ in titles]
@@ -137,43 +138,16 @@ class DocContext:
         self.periods = [p for p in periods if not is_comparison(norm, p)
                         and not _in_title(p.start, titles, title_starts)]  # fmt: skip
         self.period_starts = [p.start for p in self.periods]
-        self.relative = relative_years(norm) if date_known and doc_year else []
+        self.relative = relative_years(norm) if self.doc_year else []
         self.relative_starts = [r[0] for r in self.relative]
         self.parts = parts_of_year(norm) if "季度" in norm or "半年" in norm else []
         self.part_starts = [p[0] for p in self.parts]
-        self.headings = self._headings()
-        self.heading_starts = [h.start for h in self.headings]
-
-    def _headings(self) -> list[Heading]:
-        out: list[Heading] = []
-        pos = 0
-        future = False
-        for line in self.norm.split("\n"):
-            stripped = line.strip()
-            is_heading = 0 < len(stripped) <= 40 and not stripped.endswith(("。", ",")) and (
-                HEADING_RE.match(stripped) is not None or ("。" not in stripped and len(stripped) <= 20)
-            )
-            if is_heading:
-                top = TOP_HEADING_RE.match(stripped) is not None
-                is_future = FUTURE_HEADING_RE.search(stripped) is not None
-                if is_future:
-                    future = True
-                elif top:
-                    future = False
-                periods = find_periods(line) if ("年" in line or "五" in line) else []
-                p = periods[-1] if periods else None
-                if p:
-                    p = Period(pos + p.start, pos + p.end, p.label, p.last_year)
-                out.append(Heading(pos, p, top, future))
-            pos += len(line) + 1
-        return out
 
     def sentence(self, pos: int) -> tuple[int, int]:
         return self.bounds.sentence(pos)
 
-    def heading_at(self, pos: int) -> Heading | None:
-        i = bisect.bisect_right(self.heading_starts, pos) - 1
-        return self.headings[i] if i >= 0 else None
+    def section_at(self, pos: int) -> Section | None:
+        return self.doc.section_at(pos)
 
 
 def _in_title(pos: int, titles: list[tuple[int, int]], starts: list[int]) -> bool:
@@ -231,25 +205,32 @@ def kind_and_sign(m: Mention, clause_before: str, sentence_before: str, ctx: Doc
         return base, False
     if TARGET_RE.search(plain[-40:]):
         return "target", False
-    h = ctx.heading_at(m.start)
+    h = ctx.section_at(m.start)
     if h is not None and h.future and not PAST_RE.search(plain[-40:]):
         return "target", False
     return base, False
 
 
-def period_of(m: Mention, sent_start: int, ctx: DocContext) -> str:
-    """The nearest year before the figure in its sentence; then a heading; then the document's year. A
-    half or quarter named in the sentence without a year (上半年, 一季度) narrows that year (2022H1)."""
-    year = _year_of(m, sent_start, ctx)
+def period_of(m: Mention, kind: str, sent_start: int, ctx: DocContext) -> tuple[str | None, str]:
+    """The period of a figure and where it came from. A half or quarter named in the sentence without a
+    year (上半年, 一季度) narrows the year found (2022H1). A level, share or rank under a span (十四五时期,
+    过去五年) is where it stands at the span's end; a growth or a running total is of the whole span."""
+    year, source = _year_of(m, sent_start, ctx)
+    if year is None:
+        return None, "none"
     k = bisect.bisect_left(ctx.part_starts, m.start) - 1
     if len(year) == 4 and k >= 0 and ctx.parts[k][0] >= sent_start:
         i = bisect.bisect_left(ctx.period_starts, m.start) - 1
         if i < 0 or ctx.periods[i].start < ctx.parts[k][0]:  # no year named after the half or quarter
-            return year + ctx.parts[k][1]
-    return year
+            return year + ctx.parts[k][1], "sentence"
+    if "-" in year and len(year) == 9 and kind in ("level", "share", "rank") and source != "sentence":
+        clause = ctx.norm[ctx.bounds.clause(m.start)[0] : m.start]
+        if not RUNNING_TOTAL_RE.search(clause):
+            return year[5:], source
+    return year, source
 
 
-def _year_of(m: Mention, sent_start: int, ctx: DocContext) -> str:
+def _year_of(m: Mention, sent_start: int, ctx: DocContext) -> tuple[str | None, str]:
     i = bisect.bisect_left(ctx.period_starts, m.start) - 1
     best: Period | None = None
     if i >= 0 and ctx.periods[i].start >= sent_start and ctx.periods[i].end <= m.start:
@@ -257,37 +238,55 @@ def _year_of(m: Mention, sent_start: int, ctx: DocContext) -> str:
     j = bisect.bisect_left(ctx.relative_starts, m.start) - 1
     if (j >= 0 and ctx.relative[j][0] >= sent_start and ctx.doc_year
             and (best is None or ctx.relative[j][0] > best.start)):  # fmt: skip
-        return str(ctx.doc_year + ctx.relative[j][2])
+        return str(ctx.doc_year + ctx.relative[j][2]), "sentence"
     if best is not None:
-        return best.label
-    h = ctx.heading_at(m.start)
+        return best.label, "sentence"
+    h = ctx.section_at(m.start)
     if h is not None and h.period is not None:
-        return h.period.label
-    return str(ctx.doc_year) if ctx.doc_year else ""
+        return h.period, h.source
+    if ctx.doc_year:
+        return str(ctx.doc_year), "document"
+    if ctx.doc.inferred_year:
+        return str(ctx.doc.inferred_year), "inferred"
+    return None, "none"
 
 
-def _resolve(rm: RegionMention, ctx: DocContext) -> Region:
-    if rm.self_ref == "city":
-        return ctx.city or ctx.region
-    if rm.self_ref == "province":
-        return ctx.province
-    if rm.self_ref == "region":
-        return ctx.region
-    assert rm.region is not None
-    return rm.region
+@cache
+def _address_re() -> re.Pattern[str]:
+    return regex.compile(rf"[\p{{Han}}]{{0,8}}?(?:{alternation(words('address_suffixes.txt'))})")
 
 
-def region_of(m: Mention, kind: str, sent_start: int, ctx: DocContext, respective: Region | None) -> Region:
+def _resolve(rm: RegionMention, ctx: DocContext) -> Region | None:
+    """The region a mention names: itself, or for 全省/我市 and shared county names, what the
+    document's own region makes of it (None where it cannot say)."""
+    if rm.region is not None:
+        return rm.region
+    if rm.candidates:
+        return ctx.gaz.resolve_shared(rm, ctx.region)
+    return ctx.gaz.own_unit(ctx.region, rm.self_ref)
+
+
+def region_of(m: Mention, kind: str, sent_start: int, ctx: DocContext,
+              respective: Region | None) -> tuple[Region | None, str]:  # fmt: skip
+    """The region a figure is of and where it came from: a place named before it in its statement (not a
+    comparison base, a scope or a list of members), else the document's own region, else unknown."""
     if respective is not None:
-        return respective
+        return respective, "clause"
+    clause_start = ctx.bounds.clause(m.start)[0]
     for rm in ctx.regions.before(sent_start, m.start):
+        if ctx.doc.datelines.covers(rm.start, rm.end):
+            continue  # 新华社某地3月5日电: where the reporter filed
         prev = ctx.norm[max(0, rm.start - 2) : rm.start]
         nxt = ctx.norm[rm.end : rm.end + 1]
         between = ctx.norm[rm.end : m.start]
         if "等" in between or (prev.endswith("(") and nxt == ")"):
             continue  # 广州南沙、深圳湾等8个园区; 大数据(河南)综合试验区: members or names, not the subject
-        if LIST_SEP_RE.search(ctx.norm[rm.start - 1 : rm.start] + nxt) and len(between) <= 3:
-            break  # 广州、深圳、惠州、中山4个园区: a list of members; the figure is the document region's
+        if LIST_SEP_RE.search(ctx.norm[rm.start - 1 : rm.start] + nxt):
+            if len(between) <= 3:
+                break  # 广州、深圳、惠州、中山4个园区: a list of members; the figure is the document region's
+            continue  # 在甲区、乙区和丙区形成集聚: places where something is, not whose figure it is
+        if _address_re().match(ctx.norm, rm.end):
+            continue  # 某市某区某路街道某社区: an address, a smaller unit's name
         if prev.endswith(("高于", "低于", "快于", "慢于", "比", "较", "超过")):
             continue  # a comparison base
         if rm.self_ref == "national" and ctx.norm.startswith(("人民", "各族", "上下"), rm.end):
@@ -301,8 +300,8 @@ def region_of(m: Mention, kind: str, sent_start: int, ctx: DocContext, respectiv
             continue
         if scope and nxt in ("第", "首"):
             continue
-        return _resolve(rm, ctx)
-    return ctx.region
+        return _resolve(rm, ctx), ("clause" if rm.start >= clause_start else "sentence")
+    return ctx.region, ("document" if ctx.region is not None else "none")
 
 
 def _respective(mentions: list[Mention], ctx: DocContext) -> dict[int, Region]:
@@ -321,7 +320,9 @@ def _respective(mentions: list[Mention], ctx: DocContext) -> dict[int, Region]:
         group = [q for q in mentions if j < q.start < ctx.sentence(m.start)[1]]
         if len(group) == len(regions):
             for q, rm in zip(group, regions, strict=True):
-                out[q.start] = _resolve(rm, ctx)
+                r = _resolve(rm, ctx)
+                if r is not None:
+                    out[q.start] = r
     return out
 
 
@@ -402,8 +403,8 @@ def attribute(mentions: list[Mention], ctx: DocContext, catalog: MetricCatalog |
     prev_end = -1
     prev_label = ""
     for k, m in enumerate(mentions):
-        if ctx.regions.inside(m.start, m.end):
-            continue  # 五家渠市, 七台河: part of a place name
+        if ctx.regions.inside(m.start, m.end) or ctx.doc.furniture.covers(m.start, m.end):
+            continue  # 五家渠市, 七台河: part of a place name; a page's counters and time stamps
         s_start, s_end = ctx.sentence(m.start)
         if s_start != prev_sentence:
             prev_subject, prev_label, prev_sentence = "", "", s_start
@@ -412,8 +413,9 @@ def attribute(mentions: list[Mention], ctx: DocContext, catalog: MetricCatalog |
         clause_before = ctx.norm[clause[0] : m.start]
         sentence_before = ctx.norm[s_start : m.start]
         kind, negative = kind_and_sign(m, clause_before, sentence_before, ctx)
-        region = region_of(m, kind, max(s_start, ctx.bounds.statement(m.start)[0]), ctx, respective.get(m.start))
-        period = period_of(m, s_start, ctx)
+        region, region_source = region_of(m, kind, max(s_start, ctx.bounds.statement(m.start)[0]), ctx,
+                                          respective.get(m.start))  # fmt: skip
+        period, period_source = period_of(m, kind, s_start, ctx)
         next_start = mentions[k + 1].start if k + 1 < len(mentions) else len(ctx.norm)
         label, subject = metric_label(m, kind, clause, ctx, prev_subject, prev_end, next_start, prev_label)
         if m.hint == "rank_move" and (not label or label in GENERIC_LABEL):
@@ -434,9 +436,10 @@ def attribute(mentions: list[Mention], ctx: DocContext, catalog: MetricCatalog |
             Fact(
                 doc=ctx.doc_id, start=m.start, end=m.end, text=ctx.text[m.start : m.end],
                 value=_num(value), unit=m.unit, qualifier=m.qualifier, kind=kind, metric=label,
-                metric_id=catalog.match(label), region=region.name, region_code=region.code,
-                period=period, sentence=sentence,
+                metric_id=catalog.match(label), region=region.name if region else None,
+                region_code=region.code if region else None, period=period, sentence=sentence,
                 value_high=_num(high) if high is not None else None,
+                region_source=region_source if region else "none", period_source=period_source,
             )
         )  # fmt: skip
     return facts

@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .attribution import DocContext, Fact, attribute
+from .context import build_context
 from .documents import Quarantined, SourceDocument, list_corpus, read_document
-from .metadata import DocRecord, parse_metadata
+from .layout import build_layout
+from .metadata import AGENCY_RE, HEADER_LABEL_RE, DocRecord, parse_metadata
 from .periods import find_periods
 from .quantities import Boundaries, find_quantities
 from .regions import gazetteer
@@ -35,20 +37,16 @@ class CorpusSummary:
 
 
 def extract_text(doc_id: str, text: str) -> Extraction:
-    """Metadata and facts of one decoded document."""
+    """Metadata and facts of one decoded document: layout, document context, quantities, attribution."""
     norm = normalise(text)
     gaz = gazetteer()
     places = gaz.mentions(norm)
     periods = find_periods(norm)
-    record, region = parse_metadata(doc_id, norm, gaz, places)
-    date = record.reply_date or record.publish_date
-    if date:
-        year, known = int(date[:4]), True
-    else:
-        # No date in the document: the latest year it names stands in for it.
-        year, known = max((p.last_year for p in periods if p.last_year <= 2100), default=None), False
+    layout = build_layout(norm, HEADER_LABEL_RE, AGENCY_RE)
+    record, region = parse_metadata(doc_id, norm, gaz, places, layout)
+    doc = build_context(norm, layout, record, region, periods)
     bounds = Boundaries(norm)
-    ctx = DocContext(doc_id, text, norm, bounds, gaz, region, year, known, places, periods)
+    ctx = DocContext(doc_id, text, norm, bounds, gaz, doc, places, periods)
     return Extraction(record, attribute(find_quantities(text, norm, bounds), ctx))
 
 

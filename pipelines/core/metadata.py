@@ -12,8 +12,10 @@ from importlib import resources
 
 import regex
 
+from .layout import CAPTION, CHROME, DATE, Layout, build_layout
 from .numerals import CN_DIGIT_CHARS, parse_chinese_integer
 from .regions import NATIONAL_CODE, PROVINCE_ABBREVIATIONS, Gazetteer, Region, RegionMention
+from .vocab import rows
 
 CN_NUM = "一二三四五六七八九十"
 AGENCY_SUFFIX = r"(?:局|厅|委员会|委|办公室|办公厅|人民政府|政府|中心|部|院|署|处|办|管委会|协会)"
@@ -64,6 +66,8 @@ class DocRecord:
     responder: str | None = None
     region: str | None = None
     doc_number: str | None = None
+    region_code: str | None = None
+    genre: str | None = None  # reply, work_report, communique, news, other; None where nothing says
 
     def as_json(self) -> dict[str, object]:
         return asdict(self)
@@ -96,59 +100,56 @@ def _lines(norm: str) -> list[str]:
     return [ln.strip(" •·\t") for ln in norm.split("\n") if ln.strip(" •·\t")]
 
 
-def find_title(lines: list[str], norm: str) -> str | None:
-    head = lines[:12]
-    for ln in head:
+def title_of(layout: Layout, norm: str) -> str | None:
+    """The title line of the header (关于…的答复 cut out of a line that holds more); else a proposal's
+    title quoted in the opening (您提出的关于…的提案收悉), or a 【bracketed】 title line."""
+    if layout.title is not None:
+        ln = layout.title.text
         m = TITLE_REPLY_RE.search(ln)
-        if m and not JUNK_RE.fullmatch(ln):
-            return m.group()
-    for ln in lines:
-        m = BRACKET_TITLE_RE.fullmatch(ln)
         if m:
-            return m.group(1)
+            return m.group()
+        title = TITLE_SPLIT_RE.split(ln)[0].strip()
+        if 4 <= len(title) <= 60 and not title.endswith(("。", ":")):
+            return title
     m = TITLE_BODY_RE.search(norm[:600])
     if m:
         return m.group(1)
-    for ln in head[:3]:
-        if SALUTATION_RE.match(ln) or JUNK_RE.search(ln) or len(ln) < 4 or AGENCY_RE.match(ln) or _LABEL_RE.match(ln):
-            continue  # a salutation, page junk, an agency or a labelled header field (索 引 号:…) is no title
-        if SECTION_RE.match(ln):
-            break  # the body starts with a numbered section: no title line
-        title = TITLE_SPLIT_RE.split(ln)[0].strip()
-        if 4 <= len(title) <= 40 and not title.endswith(("。", ":")):
-            return title
-        break
+    for ln in layout.lines[:40]:
+        b = BRACKET_TITLE_RE.fullmatch(ln.text)
+        if b and ln.role != CHROME:
+            return b.group(1)
     return None
 
 
 def find_addressee(lines: list[str]) -> str | None:
-    for ln in lines[:15]:
+    """The salutation that opens the body (某某委员:), not a greeting to an audience (各位代表:)."""
+    for ln in lines[:3]:
         m = SALUTATION_RE.match(ln)
         if m and not NOT_ADDRESSEE_RE.search(ln):
             return m.group("who")
     return None
 
 
-def find_dates(lines: list[str], norm: str) -> tuple[str | None, str | None]:
-    """(reply date, publish date)."""
+def dates_of(layout: Layout, body: list[str], norm: str) -> tuple[str | None, str | None]:
+    """(reply date, publish date): the date a reply is signed (a short last line) or a speech was given
+    (its session line); the date a page was published (a header date or time stamp)."""
     publish = None
-    header = "\n".join(lines[:10])
-    for m in DATE_ISO_RE.finditer(header):
-        publish = _iso(m)
-        if publish:
-            break
+    for ln in layout.header_lines():
+        if ln.role == DATE or ln.role == "field" or ln.role == "header":
+            found = _date_of(ln.text)
+            if found:
+                publish = found
+                break
     reply = None
-    for ln in reversed(lines[-6:]):
+    for ln in reversed(body[-6:]):
         found = [parse_date(m) for m in DATE_CN_RE.finditer(ln)]
         found = [d for d in found if d]
         if found and len(ln) <= 30:
             reply = found[-1]
             break
-    if reply is None:
-        # A speech: ——2024年3月5日在…会议上
-        m = SPEECH_DATE_RE.search(header)
-        if m:
-            reply = parse_date(m)
+    if reply is None and layout.session is not None:
+        m = DATE_CN_RE.search(layout.session.date)
+        reply = parse_date(m) if m else None
     return reply, publish
 
 
@@ -179,16 +180,30 @@ def find_doc_number(lines: list[str]) -> str | None:
     return None
 
 
-def find_doc_region(lines: list[str], mentions: list[RegionMention], gaz: Gazetteer, agency: str | None,
-                    doc_number: str | None, title: str | None, norm: str) -> Region:  # fmt: skip
-    """The document's own region: from its agency, its title, its number, then the text."""
-    for source in (agency, title, "".join(lines[:4])):
+def _level_of_office(role: str) -> str | None:
+    """省长 speaks for a province, 市长 for a city, 县长 for a county: the level the signer's office implies."""
+    if not role:
+        return None
+    for row in rows("offices.csv"):
+        if role.endswith(row["office"]):
+            return row["level"]
+    return None
+
+
+def find_doc_region(cues: tuple[str | None, ...], mentions: list[RegionMention], gaz: Gazetteer,
+                    doc_number: str | None, norm: str, level: str | None) -> Region | None:  # fmt: skip
+    """The document's own region: the first place named by its agency, title, session, signer or header;
+    then its number's province abbreviation; then the place its text names most (of the level the
+    signer's office implies). None where nothing names one."""
+    for source in cues:
         if source:
             for rm in gaz.mentions(source):
-                if rm.region is not None and not rm.self_ref:
+                if rm.region is not None:
                     return rm.region
     if doc_number and doc_number[0] in PROVINCE_ABBREVIATIONS:
         return gaz.region(PROVINCE_ABBREVIATIONS[doc_number[0]])
+    if level == "national" or "国务院" in norm[:300]:
+        return gaz.region(NATIONAL_CODE)
     counts: Counter[str] = Counter()
     self_words: Counter[str] = Counter()
     for rm in mentions:
@@ -196,11 +211,12 @@ def find_doc_region(lines: list[str], mentions: list[RegionMention], gaz: Gazett
             counts[rm.region.code] += 1
         elif rm.self_ref:
             self_words[rm.self_ref] += 1
-    national = self_words.get("national", 0) > max(self_words.get("city", 0), self_words.get("province", 0))
-    if not counts or national or "国务院" in norm[:300]:
+    local = sum(n for ref, n in self_words.items() if ref != "national")
+    if self_words.get("national", 0) > local and self_words.get("national", 0) >= 2:
         return gaz.region(NATIONAL_CODE)
-    # 我市 points to the most named prefecture; 我省 to the most named province.
-    prefer = "prefecture" if self_words.get("city", 0) >= self_words.get("province", 0) else "province"
+    if not counts:
+        return None
+    prefer = level or ("province" if self_words.get("省", 0) > self_words.get("市", 0) else "prefecture")
     ranked = counts.most_common()
     for code, _ in ranked:
         r = gaz.region(code)
@@ -244,7 +260,7 @@ HEADER_LABELS: dict[str, str] = {
     "成文日期": "reply_date", "发文日期": "reply_date", "发布日期": "publish_date", "发布时间": "publish_date",
     "公开日期": "publish_date", "时间": "publish_date",
 }  # fmt: skip
-_LABEL_RE = re.compile(
+HEADER_LABEL_RE = re.compile(
     "(?P<label>" + "|".join(r"\s*".join(map(re.escape, k)) for k in sorted(HEADER_LABELS, key=len, reverse=True))
     + r")\s*[:：]\s*"
 )
@@ -254,7 +270,7 @@ def header_fields(lines: list[str]) -> dict[str, str]:
     """Values of labelled fields in the first lines: 索 引 号：…  发文机关：…  成文日期：…"""
     out: dict[str, str] = {}
     for ln in lines[:15]:
-        marks = list(_LABEL_RE.finditer(ln))
+        marks = list(HEADER_LABEL_RE.finditer(ln))
         for k, m in enumerate(marks):
             end = marks[k + 1].start() if k + 1 < len(marks) else len(ln)
             value = ln[m.end() : end].strip()
@@ -274,19 +290,24 @@ def _date_of(value: str | None) -> str | None:
     return _iso(m) if m else None
 
 
-def parse_metadata(doc_id: str, norm: str, gaz: Gazetteer,
-                   mentions: list[RegionMention] | None = None) -> tuple[DocRecord, Region]:  # fmt: skip
-    lines = _lines(norm)
+def parse_metadata(doc_id: str, norm: str, gaz: Gazetteer, mentions: list[RegionMention] | None = None,
+                   layout: Layout | None = None) -> tuple[DocRecord, Region | None]:  # fmt: skip
+    """The document's fields and its own region (None where nothing says which), read from its layout:
+    the header block first, the body only for what a header does not state."""
+    layout = layout or build_layout(norm, HEADER_LABEL_RE, AGENCY_RE)
+    header = [ln.text for ln in layout.header_lines()]
+    meaningful = [ln.text for ln in layout.header_lines() if ln.role not in (CHROME, CAPTION)]
+    body = [ln.text for ln in layout.body_lines() if ln.role != CHROME]
+    lines = meaningful + body
     rec = DocRecord(doc=doc_id)
-    rec.title = find_title(lines, norm)
-    rec.reply_date, rec.publish_date = find_dates(lines, norm)
-    header = "\n".join(lines[:12])
-    m = PROPOSAL_RE.search(header)
+    rec.title = title_of(layout, norm)
+    rec.reply_date, rec.publish_date = dates_of(layout, body, norm)
+    fields = header_fields(header)
+    m = PROPOSAL_RE.search("\n".join(meaningful[:12] + body[:3]))
     rec.proposal_no = (m.group(1) or m.group(2)) if m else None
-    rec.session = find_session(lines)
-    rec.addressee = find_addressee(lines)
-    rec.doc_number = find_doc_number(lines)
-    fields = header_fields(lines)
+    rec.session = layout.session.name if layout.session else find_session(meaningful + body[:2])
+    rec.addressee = find_addressee(body[:3])
+    rec.doc_number = find_doc_number(header + body[:2])
     if fields:
         rec.title = fields.get("title") or rec.title
         rec.reply_date = _date_of(fields.get("reply_date")) or rec.reply_date
@@ -295,12 +316,14 @@ def parse_metadata(doc_id: str, norm: str, gaz: Gazetteer,
         if number:
             rec.doc_number = SPACES_RE.sub("", number)
     header_agency = fields.get("responder") if fields.get("responder") and AGENCY_RE.match(fields["responder"]) else None
-    header_agency = header_agency or next((ln for ln in lines[:8] if AGENCY_RE.match(ln)), None)
-    signature = next((ln for ln in reversed(lines[-5:]) if AGENCY_RE.match(ln)), None)
+    header_agency = header_agency or next((ln for ln in meaningful[:8] if AGENCY_RE.match(ln)), None)
+    signature = next((ln for ln in reversed(body[-5:]) if AGENCY_RE.match(ln)), None)
     if mentions is None:
         mentions = gaz.mentions(norm)
-    region = find_doc_region(lines, mentions, gaz, header_agency or signature, rec.doc_number, rec.title, norm)
-    rec.region = region.name
+    cues = (header_agency or signature, rec.title, rec.session, layout.signer_org, "".join(meaningful[:4]))
+    region = find_doc_region(cues, mentions, gaz, rec.doc_number, norm, _level_of_office(layout.signer_role))
+    rec.region = region.name if region else None
+    rec.region_code = region.code if region else None
     rec.responder = header_agency if fields.get("responder") == header_agency and header_agency else None
     rec.responder = rec.responder or find_responder(lines, norm, region, rec.doc_number)
     return rec, region

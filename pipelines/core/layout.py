@@ -1,0 +1,285 @@
+"""The layout of one document: page chrome, header block, title, headings, paragraphs, closing lines.
+
+A scraped page puts menus, font-size buttons, breadcrumbs, source and time lines and photo captions
+around the text; a reply has a labelled header table; a work report a session line and a signer. The
+layout step tells these apart, so that metadata reads the header, attribution reads the body and no
+piece of page furniture becomes a title, a date or a figure. It runs on the normalised text (one
+character for one), so every offset is an offset into the document as decoded; HTML arrives here as
+its visible text, a block a line.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import cache
+
+import regex
+
+from .numerals import CN_DIGIT_CHARS
+from .vocab import alternation, rows, words
+
+CHROME = "chrome"  # page furniture: menus, buttons, breadcrumbs, counters, credits
+FIELD = "field"  # a labelled header field (索 引 号:…, 来源:…, 时间:…) or the value line after its label
+DATE = "date"  # a line that is only a date or a time stamp
+TITLE = "title"
+SESSION = "session"  # ——2026年1月26日在…人民代表大会第四次会议上
+SIGNER = "signer"  # 省长 某某
+CAPTION = "caption"  # a photo caption (…作政府工作报告。本报记者 某某 摄)
+HEADER = "header"  # any other line of the header block (a document number, a site's section name)
+SALUTATION = "salutation"  # 各位代表: / 某某委员:
+HEADING = "heading"
+PARAGRAPH = "paragraph"
+HEADER_ROLES = frozenset({CHROME, FIELD, DATE, TITLE, SESSION, SIGNER, CAPTION, HEADER})
+
+_STRIP = " •·\t\u200b\ufeff"
+_PUNCT_ONLY_RE = re.compile(r"^[\s【】\[\]()<>|:»›>/·•\-—]*$")
+_CHROME_TRIM_RE = re.compile(r"^[\s【\[(|]+|[\s】\])|:]+$")
+_BREADCRUMB_RE = re.compile(r"(?:^|\s)(?:>|»|›|>>)(?:\s|$)|[^\s>»›]{1,12}\s*(?:>|»|›)\s*[^\s>»›]{1,12}")
+_CN_DATE = rf"(?:19|20)\d{{2}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*[日号]|[{CN_DIGIT_CHARS}]{{4}}年[{CN_DIGIT_CHARS}十]{{1,2}}月[{CN_DIGIT_CHARS}十]{{1,3}}日"
+_ISO_DATE = r"(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}"
+_TIME = r"(?:\s*\d{1,2}(?::\d{2}){1,2}|\s*\d{1,2}\s*时\s*\d{1,2}\s*分(?:\s*\d{1,2}\s*秒)?)?"
+DATE_LINE_RE = re.compile(rf"^(?:{_CN_DATE}|{_ISO_DATE}){_TIME}$")
+# ——2026年1月26日在某省第十四届人民代表大会第四次会议上 (the dash is optional, the line may wrap).
+SESSION_LINE_RE = regex.compile(
+    rf"(?P<date>{_CN_DATE})\s*在\s*(?P<session>[^。,;\n]{{4,60}}?会议)\s*上"
+)
+CAPTION_RE = regex.compile(r"(?:记者|通讯员|摄影)[\p{Han}·\s]{0,12}摄(?:影)?$|摄$|^图[:为]|图片来源")
+SALUTATION_RE = regex.compile(r"^(?:尊敬的)?[\p{Han}·、]{2,24}?[:：]$")
+NUMBERED_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d+[.、])")
+TOP_HEADING_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+[章部分节])")
+HEADING_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d+[.、]|第[一二三四五六七八九十]+)")
+_HEADER_LIMIT = 40  # lines: a header longer than this is not a header
+
+
+@cache
+def _chrome_words() -> frozenset[str]:
+    return frozenset(words("chrome_lines.txt"))
+
+
+@cache
+def _chrome_prefix_re() -> re.Pattern[str]:
+    return re.compile(rf"^[【\[]?\s*(?:{alternation(words('chrome_prefixes.txt'))})\s*(?:[:：]|$)")
+
+
+@cache
+def _title_ending_re() -> re.Pattern[str]:
+    return re.compile(rf"(?:{alternation([r['ending'] for r in rows('title_endings.csv')])})$")
+
+
+@cache
+def genre_of_title(title: str | None) -> str | None:
+    """reply, work_report, communique or other, from how a title ends; None where it says nothing."""
+    if not title:
+        return None
+    m = _title_ending_re().search(title)
+    if not m:
+        return None
+    return {r["ending"]: r["genre"] for r in rows("title_endings.csv")}[m.group()]
+
+
+@cache
+def _signer_re() -> regex.Pattern[str]:
+    roles = alternation([r["office"] for r in rows("offices.csv")])
+    return regex.compile(rf"(?P<org>[\p{{Han}}]{{0,24}}?)(?P<role>代?(?:{roles}))\s*(?P<name>[\p{{Han}}·]{{1,8}}(?:\s+[\p{{Han}}·]{{1,4}})?)$")
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    start: int  # offsets of the stripped line in the text
+    end: int
+    text: str
+    role: str
+
+
+@dataclass(frozen=True)
+class Session:
+    date: str  # the date as printed
+    name: str  # the meeting, as printed (某省第十四届人民代表大会第四次会议)
+    start: int
+    end: int
+
+
+@dataclass
+class Layout:
+    lines: list[Line]
+    body: int  # index of the first body line
+    title: Line | None
+    session: Session | None
+    signer: Line | None
+    signer_org: str  # what stands before the office on the signer line (河北省人民政府, 上海市)
+    signer_role: str
+
+    def header_lines(self) -> list[Line]:
+        return self.lines[: self.body]
+
+    def body_lines(self) -> list[Line]:
+        return self.lines[self.body :]
+
+    def furniture(self) -> list[tuple[int, int]]:
+        """Spans of lines that are not text of the document (chrome, fields, dates, captions, session
+        and signer lines): no figure in them is a fact."""
+        return [(ln.start, ln.end) for ln in self.lines if ln.role in HEADER_ROLES and ln.role != TITLE]
+
+
+def split_lines(norm: str) -> list[tuple[int, int, str]]:
+    """(start, end, stripped text) of every non-blank line."""
+    out = []
+    pos = 0
+    for raw in norm.split("\n"):
+        text = raw.strip(_STRIP)
+        if text:
+            a = pos + raw.index(text[0])
+            out.append((a, a + len(text), text))
+        pos += len(raw) + 1
+    return out
+
+
+def is_chrome(text: str) -> bool:
+    """A line of page furniture: a menu word, a counter or credit label, a breadcrumb, a lone bracket."""
+    if _PUNCT_ONLY_RE.match(text):
+        return True
+    core = _CHROME_TRIM_RE.sub("", text)
+    if core in _chrome_words():
+        return True
+    if len(text) <= 80 and _chrome_prefix_re().match(text):
+        return True
+    parts = [p for p in re.split(r"\s+", core) if p]
+    if len(parts) >= 2 and all(_CHROME_TRIM_RE.sub("", p) in _chrome_words() for p in parts):
+        return True  # 【打印】 【关闭】 on one line
+    return len(text) <= 60 and "。" not in text and _BREADCRUMB_RE.search(text) is not None
+
+
+def _is_body_start(text: str) -> bool:
+    if SALUTATION_RE.match(text) and len(text) <= 26:
+        return not is_chrome(text)  # 您的位置: / 分享: are menus, not a salutation
+    if NUMBERED_RE.match(text) and not is_chrome(text):
+        return True
+    return (len(text) >= 20 and "。" in text) or (len(text) >= 60 and "," in text)
+
+
+def _header_role(text: str, labelled: bool) -> str | None:
+    if labelled:
+        return FIELD
+    if is_chrome(text):
+        return CHROME
+    if DATE_LINE_RE.match(text):
+        return DATE
+    if CAPTION_RE.search(text) and len(text) <= 80:
+        return CAPTION
+    if _signer_re().search(text) and len(text) <= 40 and "在" not in text:
+        return SIGNER
+    return None
+
+
+def build_layout(norm: str, field_label: re.Pattern[str], agency: re.Pattern[str]) -> Layout:
+    """Lines and their roles. ``field_label`` matches the label of a header field, ``agency`` the name
+    of an agency (the metadata's): an agency line is no title."""
+    raw = split_lines(norm)
+    # The body starts at a salutation, a numbered section or a sentence; without one, after the first line.
+    body = next((i for i, (_, _, t) in enumerate(raw[:_HEADER_LIMIT]) if _is_body_start(t)), min(len(raw), 1))
+    lines: list[Line] = []
+    value_next = False
+    for i, (a, b, t) in enumerate(raw):
+        if i < body:
+            label = field_label.match(t)
+            role = _header_role(t, label is not None or value_next) or ""
+            # A label alone on its line (时间:) has its value on the next.
+            value_next = label is not None and label.end() == len(t)
+        else:
+            role = CHROME if len(t) <= 80 and is_chrome(t) else DATE if DATE_LINE_RE.match(t) else PARAGRAPH
+        lines.append(Line(a, b, t, role))
+    session = _find_session(norm, lines[:body])
+    lines = [_mark_session(ln, session) for ln in lines]
+    title = _find_title([ln for ln in lines[:body] if not agency.match(ln.text)], session)
+    signer, org, role = _find_signer(lines[:body])
+    lines = [
+        Line(ln.start, ln.end, ln.text, TITLE) if ln is title or (title and ln.role == "" and ln.text == title.text)
+        else Line(ln.start, ln.end, ln.text, ln.role or (SIGNER if ln is signer else HEADER))
+        for ln in lines
+    ]  # fmt: skip
+    title = next((ln for ln in lines if ln.role == TITLE), None)
+    signer = next((ln for ln in lines if ln.role == SIGNER), None)
+    lines = _mark_headings(lines, body)
+    return Layout(lines, body, title, session, signer, org, role)
+
+
+def _find_session(norm: str, header: list[Line]) -> Session | None:
+    if not header:
+        return None
+    a, b = header[0].start, header[-1].end
+    text = norm[a:b].replace("\n", "")  # the session line may wrap
+    m = SESSION_LINE_RE.search(text)
+    if not m:
+        return None
+    # Offsets of the match in the text with line breaks: map back through the removed breaks.
+    breaks = [i - a for i in range(a, b) if norm[i] == "\n"]
+    def back(j: int) -> int:
+        k = j
+        for br in breaks:
+            if br <= k:
+                k += 1
+        return a + k
+    return Session(m.group("date"), regex.sub(r"\s+", "", m.group("session")), back(m.start("date")), back(m.end()))
+
+
+def _mark_session(ln: Line, session: Session | None) -> Line:
+    if session is None or ln.role or not (ln.start < session.end and session.start < ln.end):
+        return ln
+    if ln.start < session.start and session.start - ln.start >= 4:
+        return ln  # 政府工作报告——2024年…会议上: a title before the session on one line
+    return Line(ln.start, ln.end, ln.text, SESSION)
+
+
+def _find_title(header: list[Line], session: Session | None) -> Line | None:
+    """The header line that names the document: one ending as titles of a genre end (…工作报告, 关于…的答复),
+    else the line before the session line, else the first line that is nothing else."""
+    candidates = [ln for ln in header if ln.role == "" and 4 <= len(ln.text) <= 80]
+    ending = _title_ending_re()
+    for ln in candidates:
+        head = re.split(r"——|――", ln.text)[0]
+        if len(head) >= 6 and (ending.search(head) or ending.search(ln.text)):
+            return ln
+    if session is not None:
+        before = [ln for ln in candidates if ln.end <= session.start]
+        if before:
+            return before[-1]
+    return candidates[0] if candidates else None
+
+
+def _find_signer(header: list[Line]) -> tuple[Line | None, str, str]:
+    for ln in header:
+        if ln.role in ("", SIGNER, SESSION):
+            m = _signer_re().search(ln.text)
+            if m and (ln.role == SIGNER or ln.role == SESSION):
+                return ln, m.group("org"), m.group("role")
+    return None, "", ""
+
+
+def _mark_headings(lines: list[Line], body: int) -> list[Line]:
+    out = lines[:body]
+    for ln in lines[body:]:
+        if ln.role == PARAGRAPH and is_heading(ln.text):
+            ln = Line(ln.start, ln.end, ln.text, HEADING)
+        out.append(ln)
+    return out
+
+
+def is_heading(stripped: str) -> bool:
+    """A short line that is not a sentence: a numbered heading, or an unnumbered one of up to 20 characters."""
+    return 0 < len(stripped) <= 40 and not stripped.endswith(("。", ",")) and (
+        HEADING_RE.match(stripped) is not None or ("。" not in stripped and len(stripped) <= 20)
+    )
+
+
+class SpanSet:
+    """Sorted, non-overlapping spans with a cheap 'does [a, b) fall in one of them' look-up."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self.spans = sorted(spans)
+        self.starts = [s for s, _ in self.spans]
+
+    def covers(self, a: int, b: int) -> bool:
+        i = bisect.bisect_right(self.starts, a) - 1
+        return i >= 0 and self.spans[i][0] <= a and b <= self.spans[i][1]
