@@ -11,6 +11,7 @@ from functools import cache
 import regex
 
 from .context import DocumentContext, Section
+from .layout import SpanSet
 from .metrics import MetricCatalog, metric_catalog
 from .numerals import to_json_number
 from .periods import Period, find_periods, is_comparison, parts_of_year, relative_years
@@ -29,9 +30,15 @@ COUNT_FALL_RE = re.compile(r"(?:减少|减|少|压减|削减|精简)$")
 COUNT_RISE_RE = re.compile(r"(?:比|较|同比|环比)[^,;。!?]{0,12}?(?:增加|增长|提高|提升|扩大|多)了?$")
 # A comparison base left at the end of a label (固定宽带用户比上年末).
 COMPARISON_TAIL_RE = re.compile(r"(?:同比|环比|比|较)(?:上年|去年|上一年|年初|同期|(?:19|20)\d{2}年)?(?:末|底|初|同期)?$")
+# 到2025年 is a target date, but 增长到2025年的 is where a past change ended (从2020年的…增长到2025年的…).
 TARGET_RE = re.compile(
-    r"力争|争取|目标|计划|拟|预期|确保|力求|届时|(?:到|至)(?:19|20)\d{2}年|规划|将达到?|将实现|要达到|每年"
+    r"力争|争取|目标|计划|拟|预期|确保|力求|届时|(?<!增长|增加|提高|提升|扩大|上升|下降|减少|降低)(?:到|至)(?:19|20)\d{2}年"
+    r"|规划|将达到?|将实现|要达到|每年"
 )
+# The end point of a change from one figure to another (从A增长到B, 由A提高至2025年的B): B measures what A did.
+CHANGE_TO_RE = re.compile(r"^(?:增长|增加|提高|提升|扩大|上升|下降|减少|降低|跃升|攀升)?(?:到|至)(?:(?:19|20)\d{2}年(?:末|底)?的?)?$")
+FROM_RE = re.compile(r"(?:从|由)$")
+BASE_GAP_RE = re.compile(r"(?:末|底)?的")
 PAST_RE = re.compile(r"已|累计|截至|截止|实现了|完成了|建成了|达到了|先后")
 # A figure summed over a span (累计建成, 五年共新增, 年均): of the whole span, not of its last year.
 RUNNING_TOTAL_RE = re.compile(r"累计|共计|总计|合计|共|年均|平均")
@@ -44,7 +51,7 @@ _TRAIL_WORDS = (
     "超过|超出|超|逾|突破|约为|(?<![签节制合预公条契履违特集简相邀])约|将近|(?<![最附临就邻亲靠])近|接近|大约|不到|不足|同比|环比|比上年|较上年|增长|增加|下降|减少|提高到|提高|"
     "提升|上涨|实现|完成|拥有|共|增至|降至|上升至|攀升至|的|了|在|占|首次|全年|当年|再|又|仍|稳居|位居|跃居|居|排名|"
     "排|位列|名列|列|继续|保持|持续|一举|高于|低于|快于|增速|增幅|涨幅|上升|年均|平均|仅|只|比|较|每年|连续|"
-    "全国|全省|全市|全球|世界|国内|省内|市内|中|内|以上|以下|左右|多|余|分别为|分别达|分别达到|预计"
+    "全国|全省|全市|全球|世界|国内|省内|市内|中|内|以上|以下|左右|多|余|分别为|分别达|分别达到|预计|从|由"
 )
 TRAIL_RE = re.compile(rf"(?:{_TRAIL_WORDS}|\s)+$")
 # The characters a trailing word can end with: a text ending in anything else has nothing to strip.
@@ -77,8 +84,9 @@ AFTER_LEAD_RE = re.compile(r"^(?:以上|以下|左右|之多|多|余|的|\s)+")
 SCOPE_SHARE_RE = re.compile(r"占(全国|全省|全市|全球|世界)")
 IN_SCOPE_END_RE = re.compile(r"在(?:全国|全省|全市)?$")
 SHARE_WORD_RE = re.compile(r"率|比重|占比|比例|份额|强度|普及")
-QUALIFYING_LABEL_RE = re.compile(r"(?:国家|省|市|区|县|部|国际|全国|全省)级|[一二三四五六七八九十]级|新增|累计|其中")
+QUALIFYING_LABEL_RE = re.compile(r"\(?(?:(?:国家|省|市|区|县|部|国际|全国|全省)级|[一二三四五六七八九十]级|新增|累计|其中|同口径|可比口径)")
 COMPARE_RE = re.compile(r"高于|低于|快于|慢于|较|比上年|比去年|同比")
+SUBJECT_CUT_RE = re.compile(r"增速|增幅|增长|高于|低于|快于|慢于|达到|突破|超过|保持|实现|位居|居|为|是")
 SUBJECT_SUFFIX_RE = re.compile(r"(?:增速|占比|排名|增幅)$")
 GENERIC_LABEL = {"规模", "总量", "数量", "比重", "占比", "增速", "增幅", "排名", "总额", "金额", "数", "量", "总数", ""}
 MAX_LABEL = 20
@@ -132,12 +140,16 @@ class DocContext:
         self.region = doc.region
         self.doc_year = doc.reference_year
         self.regions = RegionIndex(gaz.mentions(norm) if mentions is None else mentions)
+        quoted = [(q.start(), q.end()) for q in BOOK_TITLE_RE.finditer(norm)] if "“" in norm or "《" in norm else []
+        self.quoted = SpanSet(quoted)
         titles = [(t.start(), t.end()) for t in BOOK_ONLY_RE.finditer(norm)] if "《" in norm else []
         title_starts = [a for a, _ in titles]
         periods = find_periods(norm) if periods is None else periods
         self.periods = [p for p in periods if not is_comparison(norm, p)
                         and not _in_title(p.start, titles, title_starts)]  # fmt: skip
         self.period_starts = [p.start for p in self.periods]
+        self.all_periods = sorted(periods, key=lambda p: p.end)
+        self.all_period_ends = [p.end for p in self.all_periods]
         self.relative = relative_years(norm) if self.doc_year else []
         self.relative_starts = [r[0] for r in self.relative]
         self.parts = parts_of_year(norm) if "季度" in norm or "半年" in norm else []
@@ -215,19 +227,35 @@ def period_of(m: Mention, kind: str, sent_start: int, ctx: DocContext) -> tuple[
     """The period of a figure and where it came from. A half or quarter named in the sentence without a
     year (上半年, 一季度) narrows the year found (2022H1). A level, share or rank under a span (十四五时期,
     过去五年) is where it stands at the span's end; a growth or a running total is of the whole span."""
+    base = _base_period(m, ctx)
+    if base is not None:
+        return base, "clause"
     year, source = _year_of(m, sent_start, ctx)
     if year is None:
         return None, "none"
+    clause = ctx.norm[ctx.bounds.clause(m.start)[0] : m.start]
+    if len(year) == 9 and source != "sentence" and FROM_RE.search(_rstrip_words(clause) + clause[-1:]):
+        return str(int(year[:4]) - 1), source  # 从A增长到B under 十四五: A is where the span began
     k = bisect.bisect_left(ctx.part_starts, m.start) - 1
     if len(year) == 4 and k >= 0 and ctx.parts[k][0] >= sent_start:
         i = bisect.bisect_left(ctx.period_starts, m.start) - 1
         if i < 0 or ctx.periods[i].start < ctx.parts[k][0]:  # no year named after the half or quarter
             return year + ctx.parts[k][1], "sentence"
-    if "-" in year and len(year) == 9 and kind in ("level", "share", "rank") and source != "sentence":
-        clause = ctx.norm[ctx.bounds.clause(m.start)[0] : m.start]
-        if not RUNNING_TOTAL_RE.search(clause):
-            return year[5:], source
+    point_in_time = kind in ("level", "share", "rank") and not RUNNING_TOTAL_RE.search(clause)
+    if len(year) == 9 and point_in_time and source != "sentence":
+        return year[5:], source
     return year, source
+
+
+def _base_period(m: Mention, ctx: DocContext) -> str | None:
+    """较“十三五”末的9323.1亿元, 从2020年的3.68万亿元: a figure right after a period and 的 is of that period,
+    even where the period is a comparison base for the figures after it."""
+    i = bisect.bisect_right(ctx.all_period_ends, m.start) - 1
+    if i < 0:
+        return None
+    p = ctx.all_periods[i]
+    between = ctx.norm[p.end : m.start]
+    return p.label if BASE_GAP_RE.fullmatch(between) else None
 
 
 def _year_of(m: Mention, sent_start: int, ctx: DocContext) -> tuple[str | None, str]:
@@ -249,6 +277,12 @@ def _year_of(m: Mention, sent_start: int, ctx: DocContext) -> tuple[str | None, 
     if ctx.doc.inferred_year:
         return str(ctx.doc.inferred_year), "inferred"
     return None, "none"
+
+
+def _opens_clause(rm: RegionMention, ctx: DocContext) -> bool:
+    """Whether a place stands at the start of its clause (after lead words such as 其中, 在), as a subject."""
+    a = ctx.bounds.clause(rm.start)[0]
+    return not LEAD_RE.sub("", ctx.norm[a : rm.start])
 
 
 @cache
@@ -274,8 +308,10 @@ def region_of(m: Mention, kind: str, sent_start: int, ctx: DocContext,
         return respective, "clause"
     clause_start = ctx.bounds.clause(m.start)[0]
     for rm in ctx.regions.before(sent_start, m.start):
-        if ctx.doc.datelines.covers(rm.start, rm.end):
-            continue  # 新华社某地3月5日电: where the reporter filed
+        if ctx.doc.datelines.covers(rm.start, rm.end) or ctx.quoted.covers(rm.start, rm.end):
+            continue  # 新华社某地3月5日电: where the reporter filed; “甲—乙”航线: part of a name
+        if rm.start < clause_start and not _opens_clause(rm, ctx):
+            continue  # 连通某市,5G基站达到…: a place inside an earlier clause is not the subject of this one
         prev = ctx.norm[max(0, rm.start - 2) : rm.start]
         nxt = ctx.norm[rm.end : rm.end + 1]
         between = ctx.norm[rm.end : m.start]
@@ -332,6 +368,8 @@ def metric_label(m: Mention, kind: str, clause: tuple[int, int], ctx: DocContext
     norm = ctx.norm
     lo = max(clause[0], prev_end)
     before_raw = _strip_titles(norm[lo : m.start])
+    if prev_label and prev_end > clause[0] and CHANGE_TO_RE.match(before_raw.strip()):
+        return prev_label, prev_subject  # 从A增长到B: B is the same measure as A
     if kind == "rank":
         # 综合指标在全国100个城市APP中排名第七: the subject stands before 在/居/排名.
         head = _strip_titles(norm[clause[0] : m.start])
@@ -384,6 +422,17 @@ def metric_label(m: Mention, kind: str, clause: tuple[int, int], ctx: DocContext
     return label, subject
 
 
+def _previous_clause_subject(ctx: DocContext, clause_start: int, sent_start: int) -> str:
+    """收入增速高于经济增速、突破3万元: a figure with nothing before it in its clause measures the subject
+    the clause before it opened with (the noun phrase up to its first cue word)."""
+    if clause_start - 1 <= sent_start:
+        return ""
+    a, _ = ctx.bounds.clause(clause_start - 2)
+    cut = SUBJECT_CUT_RE.split(ctx.norm[max(a, sent_start) : clause_start - 1], maxsplit=1)[0]
+    subject = _strip_regions(LEAD_RE.sub("", _strip_titles(cut)), ctx)
+    return subject if 2 <= len(subject) <= MAX_LABEL else ""
+
+
 def _strip_regions(s: str, ctx: DocContext) -> str:
     for _ in range(3):
         name = ctx.gaz.name_at(s)
@@ -422,7 +471,7 @@ def attribute(mentions: list[Mention], ctx: DocContext, catalog: MetricCatalog |
             # 较上年提升3位: a move in the ranking just reported.
             label = (prev_label if prev_label.endswith("排名") else "排名") + ("下降" if negative else "提升")
         if not label:
-            label = prev_subject or m.unit
+            label = prev_subject or _previous_clause_subject(ctx, clause[0], s_start) or m.unit
         if subject and kind in ("level", "target", "growth") and (m.dimension != "duration" or not prev_subject):
             prev_subject = subject
         if kind != "difference" and m.dimension != "duration":

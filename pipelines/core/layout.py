@@ -151,9 +151,10 @@ def is_chrome(text: str) -> bool:
     return len(text) <= 60 and "。" not in text and _BREADCRUMB_RE.search(text) is not None
 
 
-def _is_body_start(text: str) -> bool:
+def _is_body_start(text: str, field_label: re.Pattern[str]) -> bool:
     if SALUTATION_RE.match(text) and len(text) <= 26:
-        return not is_chrome(text)  # 您的位置: / 分享: are menus, not a salutation
+        # 您的位置: / 分享: are menus and 来源: / 时间: labels, not a salutation
+        return not is_chrome(text) and field_label.match(text) is None
     if NUMBERED_RE.match(text) and not is_chrome(text):
         return True
     return (len(text) >= 20 and "。" in text) or (len(text) >= 60 and "," in text)
@@ -178,7 +179,7 @@ def build_layout(norm: str, field_label: re.Pattern[str], agency: re.Pattern[str
     of an agency (the metadata's): an agency line is no title."""
     raw = split_lines(norm)
     # The body starts at a salutation, a numbered section or a sentence; without one, after the first line.
-    body = next((i for i, (_, _, t) in enumerate(raw[:_HEADER_LIMIT]) if _is_body_start(t)), min(len(raw), 1))
+    body = next((i for i, (_, _, t) in enumerate(raw[:_HEADER_LIMIT]) if _is_body_start(t, field_label)), min(len(raw), 1))
     lines: list[Line] = []
     value_next = False
     for i, (a, b, t) in enumerate(raw):

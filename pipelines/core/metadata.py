@@ -12,7 +12,7 @@ from importlib import resources
 
 import regex
 
-from .layout import CAPTION, CHROME, DATE, Layout, build_layout
+from .layout import CAPTION, CHROME, DATE, FIELD, HEADER, Layout, build_layout
 from .numerals import CN_DIGIT_CHARS, parse_chinese_integer
 from .regions import NATIONAL_CODE, PROVINCE_ABBREVIATIONS, Gazetteer, Region, RegionMention
 from .vocab import rows
@@ -50,6 +50,7 @@ SESSION_LEAD_RE = regex.compile(r"^.*(?:关于|在|于|对)")
 SPACES_RE = regex.compile(r"\s+")
 SECTION_RE = regex.compile(r"^\s*(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d+[.、])")
 SELF_AGENCY_RE = regex.compile(r"我(厅|局|委|办)")
+OWN_GOVERNMENT_RE = regex.compile(r"(?P<unit>自治区|省|市|区|县|州|旗|盟)?(?:人民)?政府")
 REPRESENT_RE = regex.compile(r"我代表([\p{Han}]{0,12}?(?:人民政府|国务院|政府))")
 NEWS_SOURCE_RE = regex.compile(rf"^([\p{{Han}}]{{2,16}}{AGENCY_SUFFIX})(?:统计显示|数据显示|消息|发布|表示|公布)")
 
@@ -134,12 +135,10 @@ def dates_of(layout: Layout, body: list[str], norm: str) -> tuple[str | None, st
     """(reply date, publish date): the date a reply is signed (a short last line) or a speech was given
     (its session line); the date a page was published (a header date or time stamp)."""
     publish = None
-    for ln in layout.header_lines():
-        if ln.role == DATE or ln.role == "field" or ln.role == "header":
-            found = _date_of(ln.text)
-            if found:
-                publish = found
-                break
+    for roles in ((FIELD,), (DATE,), (HEADER,)):  # a labelled date first, then a lone time stamp
+        publish = next((d for ln in layout.header_lines() if ln.role in roles and (d := _date_of(ln.text))), None)
+        if publish:
+            break
     reply = None
     for ln in reversed(body[-6:]):
         found = [parse_date(m) for m in DATE_CN_RE.finditer(ln)]
@@ -225,24 +224,30 @@ def find_doc_region(cues: tuple[str | None, ...], mentions: list[RegionMention],
     return gaz.region(ranked[0][0])
 
 
-def find_responder(lines: list[str], norm: str, region: Region, doc_number: str | None) -> str | None:
+def own_government(who: str, region: Region | None) -> str:
+    """我代表省政府 / 自治区人民政府: the government of the document's own region, by its full name."""
+    m = OWN_GOVERNMENT_RE.fullmatch(who)
+    if m and region is not None and region.level != "national" and region.name.endswith(m.group("unit") or ""):
+        return region.name + "人民政府"
+    return who
+
+
+def find_responder(lines: list[str], norm: str, region: Region | None, doc_number: str | None,
+                   opening: str = "") -> str | None:  # fmt: skip
     for ln in lines[:8]:
         if AGENCY_RE.match(ln) and not JUNK_RE.search(ln):
             return ln
     for ln in reversed(lines[-5:]):
         if AGENCY_RE.match(ln) and not JUNK_RE.search(ln):
             return ln
-    m = REPRESENT_RE.search(norm[:400])
+    m = REPRESENT_RE.search(opening or norm[:400])
     if m:
-        who = m.group(1)
-        if who.startswith(("省", "市", "区", "县")) and region.level != "national":
-            who = region.name + who[1:]
-        return who
+        return own_government(m.group(1), region)
     m = NEWS_SOURCE_RE.search(norm[:80])
     if m:
         return m.group(1)
     m = SELF_AGENCY_RE.search(norm)
-    if m and doc_number:
+    if m and doc_number and region is not None:
         abbrevs = agency_abbreviations()
         body = doc_number[1:] if doc_number[0] in PROVINCE_ABBREVIATIONS else doc_number
         for ab in sorted(abbrevs, key=len, reverse=True):
@@ -325,5 +330,5 @@ def parse_metadata(doc_id: str, norm: str, gaz: Gazetteer, mentions: list[Region
     rec.region = region.name if region else None
     rec.region_code = region.code if region else None
     rec.responder = header_agency if fields.get("responder") == header_agency and header_agency else None
-    rec.responder = rec.responder or find_responder(lines, norm, region, rec.doc_number)
+    rec.responder = rec.responder or find_responder(lines, norm, region, rec.doc_number, "".join(body[:3]))
     return rec, region

@@ -74,7 +74,9 @@ def find_periods(norm: str) -> list[Period]:
             out.append(Period(m.start(), m.end(), label, y))
         elif m.group("plan"):
             span = plan_span(m.group("plan"))
-            if span:
+            if span and m.group().endswith("末"):
+                out.append(Period(m.start(), m.end(), str(span[1]), span[1]))  # 十三五末: its last year
+            elif span:
                 out.append(Period(m.start(), m.end(), f"{span[0]}-{span[1]}", span[1]))
     return out
 
