@@ -27,8 +27,10 @@ NEWS = "news"
 REPLY = "reply"
 
 # A paragraph opens with a period when one stands in its first characters, before the first comma
-# (2025年,… / “十四五”时期,… / 上半年,…).
+# (2025年,… / “十四五”时期,… / 上半年,…); 到2030年 opens a target, not a review.
 _OPENER_WINDOW = 16
+_OPENER_START = 6  # the period stands within the first characters (刚刚过去的2025年)
+_CLAUSE_WINDOW = 60
 _PART_OPENER_RE = re.compile(r"^(?:今年|本年|全年)?(?P<h>上|下)半年|^(?:今年)?第?(?P<q>[一二三四1-4])季度")
 _CN_Q = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _STAT_YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年.*公报")
@@ -171,10 +173,10 @@ def _heading_section(start: int, text: str, year: int | None, genre: str | None,
 
 def _opener(text: str, genre: str | None, year: int | None) -> tuple[str, int] | None:
     """The period a paragraph opens with, if it opens with one: (label, last year)."""
-    head = re.split(r"[,:;。]", text[:_OPENER_WINDOW], maxsplit=1)[0]
-    found: list[Period] = find_periods(head) if len(head) < _OPENER_WINDOW else []
-    if found and found[0].start <= 2:
-        return found[0].label, found[0].last_year
+    head = re.split(r"[,:;。]", text[:_CLAUSE_WINDOW], maxsplit=1)[0]
+    found: list[Period] = find_periods(head[:_OPENER_WINDOW])
+    if found and found[0].start <= _OPENER_START and not head.startswith(("到", "至")):
+        return found[0].label, found[0].last_year  # 2025年,… / 刚刚过去的2025年是… / “十四五”这五年
     if year is None:
         return None
     part = _PART_OPENER_RE.match(head)

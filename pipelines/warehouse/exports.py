@@ -24,7 +24,8 @@ def _num(col: str) -> str:
 _FACT_FIELDS = (
     "'doc': doc_id, 'start': start_offset, 'end': end_offset, 'text': surface_text, 'value': {value}, "
     "{high}'unit': unit, 'qualifier': qualifier, 'kind': kind, 'metric': metric, 'metric_id': metric_id, "
-    "'region': region, 'period': period"
+    "'region': region, 'period': period, 'region_code': region_code, 'region_source': region_source, "
+    "'period_source': period_source"
 )
 FACT_LINE = f"""case when value_high is null
             then to_json({{{_FACT_FIELDS.format(value=_num("value"), high="")}}})
@@ -36,7 +37,8 @@ BUCKET = f"hash(doc_id) % {BUCKETS}"
 DOCS_JSONL_SQL = """
 select to_json({'doc': doc_id, 'title': title, 'reply_date': strftime(reply_date, '%Y-%m-%d'),
                 'publish_date': strftime(publish_date, '%Y-%m-%d'), 'proposal_no': proposal_no, 'session': session,
-                'addressee': addressee, 'responder': responder, 'region': region, 'doc_number': doc_number}) as line
+                'addressee': addressee, 'responder': responder, 'region': region, 'doc_number': doc_number,
+                'region_code': region_code, 'genre': genre}) as line
 from dim_document order by doc_id
 """
 

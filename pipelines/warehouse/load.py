@@ -275,7 +275,7 @@ DOC_SCHEMA = pa.schema(
     [("doc_id", pa.string()), ("title", pa.string()), ("reply_date", pa.date32()), ("publish_date", pa.date32()),
      ("proposal_no", pa.string()), ("session", pa.string()), ("addressee", pa.string()), ("responder", pa.string()),
      ("region", pa.string()), ("region_code", pa.string()), ("doc_number", pa.string()), ("sha256", pa.string()),
-     ("path", pa.string())]
+     ("path", pa.string()), ("genre", pa.string())]
 )  # fmt: skip
 FACT_SCHEMA = pa.schema(
     [(c, pa.int32() if c in ("start_offset", "end_offset") else pa.float64() if c in ("value", "value_high")
@@ -284,12 +284,11 @@ FACT_SCHEMA = pa.schema(
 
 
 def _doc_row(d: DocRecord, sha: str, path: str) -> dict[str, object]:
-    region = gazetteer().lookup(d.region) if d.region and d.region != "全国" else None
     return {
         "doc_id": d.doc, "title": d.title, "reply_date": _date(d.reply_date), "publish_date": _date(d.publish_date),
         "proposal_no": d.proposal_no, "session": d.session, "addressee": d.addressee, "responder": d.responder,
-        "region": d.region, "region_code": region.code if region else ("000000" if d.region == "全国" else None),
-        "doc_number": d.doc_number, "sha256": sha, "path": path,
+        "region": d.region, "region_code": d.region_code, "doc_number": d.doc_number, "sha256": sha, "path": path,
+        "genre": d.genre,
     }  # fmt: skip
 
 
@@ -298,7 +297,7 @@ def _fact_values(f: Fact) -> tuple:
     return (
         f"{f.doc}:{f.start}:{f.end}", f.doc, f.start, f.end, f.text, f.sentence, float(f.value),
         float(f.value_high) if f.value_high is not None else None, f.unit, f.qualifier, f.kind, f.metric,
-        f.metric_id, f.region, f.region_code, f.period,
+        f.metric_id, f.region, f.region_code, f.period, f.region_source, f.period_source,
     )  # fmt: skip
 
 

@@ -26,8 +26,13 @@ FACT_TABLE_SQL = """create table if not exists fct_metric_fact (
     fact_id varchar not null, doc_id varchar not null, start_offset integer not null,
     end_offset integer not null, surface_text varchar not null, sentence varchar, value double not null,
     value_high double, unit varchar not null, qualifier varchar not null, kind varchar not null,
-    metric varchar, metric_id varchar, region varchar, region_code varchar, period varchar
-);"""
+    metric varchar, metric_id varchar, region varchar, region_code varchar, period varchar,
+    region_source varchar, period_source varchar
+);
+-- why a fact has its region and period (clause, sentence, paragraph, heading, document, inferred, none);
+-- warehouses before them gain the columns, and the new extractor version refills every fact
+alter table fct_metric_fact add column if not exists region_source varchar;
+alter table fct_metric_fact add column if not exists period_source varchar;"""
 SCHEMA_SQL = f"""
 create table if not exists raw_document (
     doc_id varchar primary key, path varchar not null, sha256 varchar not null, encoding varchar,
@@ -40,6 +45,8 @@ create table if not exists dim_document (
     session varchar, addressee varchar, responder varchar, region varchar, region_code varchar,
     doc_number varchar, sha256 varchar not null, path varchar not null
 );
+-- genre: reply, work_report, communique, news, other (NULL where the document does not say)
+alter table dim_document add column if not exists genre varchar;
 {FACT_TABLE_SQL}
 create table if not exists quarantine (
     path varchar primary key, sha256 varchar, reason varchar not null, quarantined_at timestamp
@@ -58,7 +65,8 @@ def set_state(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
 
 FACT_COLUMNS = [
     "fact_id", "doc_id", "start_offset", "end_offset", "surface_text", "sentence", "value", "value_high",
-    "unit", "qualifier", "kind", "metric", "metric_id", "region", "region_code", "period",
+    "unit", "qualifier", "kind", "metric", "metric_id", "region", "region_code", "period", "region_source",
+    "period_source",
 ]  # fmt: skip
 
 
