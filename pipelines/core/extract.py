@@ -43,7 +43,7 @@ def extract_text(doc_id: str, text: str) -> Extraction:
     places = gaz.mentions(norm)
     periods = find_periods(norm)
     layout = build_layout(norm, HEADER_LABEL_RE, AGENCY_RE)
-    record, region = parse_metadata(doc_id, norm, gaz, places, layout)
+    record, region = parse_metadata(doc_id, norm, gaz, places, layout, text)
     doc = build_context(norm, layout, record, region, periods)
     bounds = Boundaries(norm)
     ctx = DocContext(doc_id, text, norm, bounds, gaz, doc, places, periods)

@@ -33,7 +33,7 @@ HEADING = "heading"
 PARAGRAPH = "paragraph"
 HEADER_ROLES = frozenset({CHROME, FIELD, DATE, TITLE, SESSION, SIGNER, CAPTION, HEADER})
 
-_STRIP = " •·\t\u200b\ufeff"
+_STRIP = " •·\t\r\u200b\ufeff"
 _PUNCT_ONLY_RE = re.compile(r"^[\s【】\[\]()<>|:»›>/·•\-—]*$")
 _CHROME_TRIM_RE = re.compile(r"^[\s【\[(|]+|[\s】\])|:]+$")
 _BREADCRUMB_RE = re.compile(r"(?:^|\s)(?:>|»|›|>>)(?:\s|$)|[^\s>»›]{1,12}\s*(?:>|»|›)\s*[^\s>»›]{1,12}")
@@ -50,7 +50,8 @@ SALUTATION_RE = regex.compile(r"^(?:尊敬的)?[\p{Han}·、]{2,24}?[:：]$")
 NUMBERED_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d+[.、])")
 TOP_HEADING_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+[章部分节])")
 HEADING_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d+[.、]|第[一二三四五六七八九十]+)")
-_HEADER_LIMIT = 40  # lines: a header longer than this is not a header
+_HEADER_LIMIT = 40
+TITLE_OPENERS = ("关于",)  # how a reply's or a proposal's title begins  # lines: a header longer than this is not a header
 
 
 @cache
@@ -152,6 +153,8 @@ def is_chrome(text: str) -> bool:
 
 
 def _is_body_start(text: str, field_label: re.Pattern[str]) -> bool:
+    if len(text) <= 100 and CAPTION_RE.search(text):
+        return False  # a photo caption above the title is a sentence, but not the body's first
     if SALUTATION_RE.match(text) and len(text) <= 26:
         # 您的位置: / 分享: are menus and 来源: / 时间: labels, not a salutation
         return not is_chrome(text) and field_label.match(text) is None
@@ -196,11 +199,12 @@ def build_layout(norm: str, field_label: re.Pattern[str], agency: re.Pattern[str
     title = _find_title([ln for ln in lines[:body] if not agency.match(ln.text)], session)
     signer, org, role = _find_signer(lines[:body])
     lines = [
-        Line(ln.start, ln.end, ln.text, TITLE) if ln is title or (title and ln.role == "" and ln.text == title.text)
+        Line(ln.start, ln.end, ln.text, TITLE)
+        if ln is title or (title and ln.role == "" and (ln.text == title.text or title.start <= ln.start < title.end))
         else Line(ln.start, ln.end, ln.text, ln.role or (SIGNER if ln is signer else HEADER))
         for ln in lines
     ]  # fmt: skip
-    title = next((ln for ln in lines if ln.role == TITLE), None)
+    title = title if title is not None and title.start < title.end else None
     signer = next((ln for ln in lines if ln.role == SIGNER), None)
     lines = _mark_headings(lines, body)
     return Layout(lines, body, title, session, signer, org, role)
@@ -238,9 +242,14 @@ def _find_title(header: list[Line], session: Session | None) -> Line | None:
     else the line before the session line, else the first line that is nothing else."""
     candidates = [ln for ln in header if ln.role == "" and 4 <= len(ln.text) <= 80]
     ending = _title_ending_re()
-    for ln in candidates:
+    for k, ln in enumerate(candidates):
         head = re.split(r"——|――", ln.text)[0]
         if len(head) >= 6 and (ending.search(head) or ending.search(ln.text)):
+            prev = candidates[k - 1] if k else None
+            if prev is not None and prev.text.startswith(TITLE_OPENERS) and not ln.text.startswith(TITLE_OPENERS) \
+                    and not prev.text.endswith(("。", ":")) and header.index(ln) - header.index(prev) == 1:
+                # 关于加快推进…与\n…发展的提案的答复: a long title wrapped over two lines is one title
+                return Line(prev.start, ln.end, prev.text + ln.text, TITLE)
             return ln
     if session is not None:
         before = [ln for ln in candidates if ln.end <= session.start]

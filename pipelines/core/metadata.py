@@ -296,7 +296,7 @@ def _date_of(value: str | None) -> str | None:
 
 
 def parse_metadata(doc_id: str, norm: str, gaz: Gazetteer, mentions: list[RegionMention] | None = None,
-                   layout: Layout | None = None) -> tuple[DocRecord, Region | None]:  # fmt: skip
+                   layout: Layout | None = None, text: str | None = None) -> tuple[DocRecord, Region | None]:  # fmt: skip
     """The document's fields and its own region (None where nothing says which), read from its layout:
     the header block first, the body only for what a header does not state."""
     layout = layout or build_layout(norm, HEADER_LABEL_RE, AGENCY_RE)
@@ -331,4 +331,29 @@ def parse_metadata(doc_id: str, norm: str, gaz: Gazetteer, mentions: list[Region
     rec.region_code = region.code if region else None
     rec.responder = header_agency if fields.get("responder") == header_agency and header_agency else None
     rec.responder = rec.responder or find_responder(lines, norm, region, rec.doc_number, "".join(body[:3]))
+    rec.responder = rec.responder or _signer_government(layout, region)
+    if text is not None and text != norm:
+        for name in ("title", "session", "addressee", "responder"):
+            setattr(rec, name, _as_printed(getattr(rec, name), norm, text))
     return rec, region
+
+
+def _as_printed(value: str | None, norm: str, text: str) -> str | None:
+    """A field found in the normalised text, as the document prints it (临沂：, not 临沂:); a wrapped
+    title is found line by line."""
+    if not value:
+        return value
+    i = norm.find(value)
+    if i >= 0:
+        return text[i : i + len(value)]
+    return value
+
+
+def _signer_government(layout: Layout, region: Region | None) -> str | None:
+    """A work report signed by the head of a government (市长 某某) is that government's report."""
+    level = _level_of_office(layout.signer_role)
+    if level == "national":
+        return "国务院"
+    if level is None or region is None or region.level == "national":
+        return None
+    return region.name + "人民政府"
