@@ -13,13 +13,11 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-import regex
-
-from .layout import HEADING, PARAGRAPH, TOP_HEADING_RE, Layout, SpanSet, genre_of_title
+from .layout import HEADING, PARAGRAPH, TOP_HEADING_RE, Layout, SpanSet, dateline_re, dateline_spans, genre_of_title
 from .metadata import DocRecord
 from .periods import Period, find_periods
 from .regions import Region
-from .vocab import alternation, rows, words
+from .vocab import alternation, rows
 
 WORK_REPORT = "work_report"
 COMMUNIQUE = "communique"
@@ -50,12 +48,6 @@ def _heading_cue_re() -> re.Pattern[str]:
 def _relative_openers() -> tuple[re.Pattern[str], dict[str, tuple[int, int]]]:
     table = {r["phrase"]: (int(r["first"]), int(r["last"])) for r in rows("period_openers.csv")}
     return re.compile(rf"^(?:{alternation(list(table))})"), table
-
-
-@cache
-def _dateline_re() -> regex.Pattern[str]:
-    agencies = alternation(words("datelines.txt"))
-    return regex.compile(rf"^[(（【]?(?:{agencies})[\p{{Han}}]{{0,8}}?\d{{1,2}}月\d{{1,2}}日(?:电|消息|讯)")
 
 
 @dataclass(frozen=True)
@@ -103,7 +95,7 @@ def genre_of(layout: Layout, record: DocRecord) -> str | None:
         return WORK_REPORT
     if record.addressee or record.proposal_no:
         return REPLY
-    if any(_dateline_re().match(ln.text) for ln in layout.body_lines()[:3]):
+    if any(dateline_re().match(ln.text) for ln in layout.body_lines()[:3]):
         return NEWS
     return g
 
@@ -124,7 +116,7 @@ def build_context(norm: str, layout: Layout, record: DocRecord, region: Region |
     record.genre = genre
     year = reference_year(record, genre)
     inferred = None if year else max((p.last_year for p in periods if p.last_year <= 2100), default=None)
-    datelines = [(ln.start, ln.start + m.end()) for ln in layout.body_lines()[:3] if (m := _dateline_re().match(ln.text))]
+    datelines = dateline_spans(layout)
     return DocumentContext(
         record, layout, region, genre, year, inferred, sections(norm, layout, genre, year),
         SpanSet(layout.furniture()), SpanSet(datelines),

@@ -283,6 +283,17 @@ def is_heading(stripped: str) -> bool:
     )
 
 
+@cache
+def dateline_re() -> regex.Pattern[str]:
+    agencies = alternation(words("datelines.txt"))
+    return regex.compile(rf"^[(（【]?(?:{agencies})[\p{{Han}}]{{0,8}}?\d{{1,2}}月\d{{1,2}}日(?:电|消息|讯)")
+
+
+def dateline_spans(layout: Layout) -> list[tuple[int, int]]:
+    """新华社北京3月5日电, 央广网某地9月15日消息: where the reporter filed, at the start of the body."""
+    return [(ln.start, ln.start + m.end()) for ln in layout.body_lines()[:3] if (m := dateline_re().match(ln.text))]
+
+
 class SpanSet:
     """Sorted, non-overlapping spans with a cheap 'does [a, b) fall in one of them' look-up."""
 

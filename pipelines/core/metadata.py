@@ -12,7 +12,7 @@ from importlib import resources
 
 import regex
 
-from .layout import CAPTION, CHROME, DATE, FIELD, HEADER, Layout, build_layout
+from .layout import CAPTION, CHROME, DATE, FIELD, HEADER, Layout, SpanSet, build_layout, dateline_spans
 from .numerals import CN_DIGIT_CHARS, parse_chinese_integer
 from .regions import NATIONAL_CODE, PROVINCE_ABBREVIATIONS, Gazetteer, Region, RegionMention
 from .vocab import rows
@@ -189,19 +189,39 @@ def _level_of_office(role: str) -> str | None:
     return None
 
 
+def _most_specific(mentions: list[RegionMention], gaz: Gazetteer) -> Region | None:
+    """The first place a header names, narrowed by the places written right after it (成都市武侯区: the
+    district; a district name several cities share is the one inside the place before it)."""
+    found: Region | None = None
+    end = -1
+    for rm in mentions:
+        if found is not None and rm.start != end:
+            break
+        r = rm.region or (gaz.resolve_shared(rm, found) if rm.candidates else None)
+        if r is None:
+            if found is None:
+                continue  # a self reference or a macro area before any place
+            break
+        if found is not None and not r.code.startswith(found.code[:2] if found.level == "province" else found.code[:4]):
+            break
+        found, end = r, rm.end
+        if r.level == "national":
+            break
+    return found
+
+
 def find_doc_region(cues: tuple[str | None, ...], mentions: list[RegionMention], gaz: Gazetteer,
                     doc_number: str | None, norm: str, level: str | None) -> Region | None:  # fmt: skip
     """The document's own region: the first place named by its agency, title, session, signer or header;
     then its number's province abbreviation; then the place its text names most (of the level the
     signer's office implies). None where nothing names one."""
     for source in cues:
-        if source:
-            for rm in gaz.mentions(source):
-                if rm.region is not None:
-                    return rm.region
+        found = _most_specific(gaz.mentions(source), gaz) if source else None
+        if found is not None:
+            return found
     if doc_number and doc_number[0] in PROVINCE_ABBREVIATIONS:
         return gaz.region(PROVINCE_ABBREVIATIONS[doc_number[0]])
-    if level == "national" or "国务院" in norm[:300]:
+    if level == "national" or any(c and c.startswith("国务院") for c in cues):
         return gaz.region(NATIONAL_CODE)
     counts: Counter[str] = Counter()
     self_words: Counter[str] = Counter()
@@ -325,6 +345,8 @@ def parse_metadata(doc_id: str, norm: str, gaz: Gazetteer, mentions: list[Region
     signature = next((ln for ln in reversed(body[-5:]) if AGENCY_RE.match(ln)), None)
     if mentions is None:
         mentions = gaz.mentions(norm)
+    datelines = SpanSet(dateline_spans(layout))
+    mentions = [rm for rm in mentions if not datelines.covers(rm.start, rm.end)]  # 新华社北京…电: not the subject
     cues = (header_agency or signature, rec.title, rec.session, layout.signer_org, "".join(meaningful[:4]))
     region = find_doc_region(cues, mentions, gaz, rec.doc_number, norm, _level_of_office(layout.signer_role))
     rec.region = region.name if region else None

@@ -36,6 +36,7 @@ PROVINCE_ABBREVIATIONS: dict[str, str] = {
 _SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "省", "市")
 COUNTRY = ("全国", "我国")
 NATIONAL_REF = "national"
+MACRO_REF = "macro"  # 东部地区, 长三角: an area that is no division, and whose figures have no region
 
 
 def self_words() -> dict[str, str]:
@@ -93,7 +94,8 @@ class Gazetteer:
         self.names = names
         self.shared = {n: tuple(self.by_code[c] for c in codes) for n, codes in shared.items() if n not in names}
         self.self_refs = self_words()
-        self.words = [*names, *self.shared, *self.self_refs, *COUNTRY]
+        self.macro = frozenset(words("macro_regions.txt"))
+        self.words = [*names, *self.shared, *self.self_refs, *COUNTRY, *self.macro]
         # The text scan: an Aho-Corasick automaton, leftmost-longest (one pass in native code; a Python
         # loop over candidate characters or a trie regex is 5 to 50 times slower on Chinese text).
         self.automaton = ahocorasick_rs.AhoCorasick(self.words, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
@@ -141,6 +143,8 @@ class Gazetteer:
             return RegionMention(i, j, None, unit)
         if word in COUNTRY:
             return RegionMention(i, j, self.by_code[NATIONAL_CODE], NATIONAL_REF)
+        if word in self.macro:
+            return RegionMention(i, j, None, MACRO_REF)
         if word in self.shared:
             return RegionMention(i, j, None, "", self.shared[word])
         return RegionMention(i, j, self.by_code[self.names[word]])
@@ -149,7 +153,7 @@ class Gazetteer:
         """The unit a self reference names: the document's region or the nearest one above it whose name
         ends with the unit's suffix (全市 in a district's report is its city; 全区 in an autonomous
         region's is the region). None where none does: 全市 in a province's report names no one city."""
-        if doc_region is None or doc_region.level == "national":
+        if doc_region is None or doc_region.level == "national" or unit == MACRO_REF:
             return None
         for r in (doc_region, self.city_of(doc_region), self.province_of(doc_region)):
             if r.name.endswith(unit):
