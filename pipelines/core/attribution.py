@@ -32,12 +32,15 @@ COUNT_RISE_RE = re.compile(r"(?:比|较|同比|环比)[^,;。!?]{0,12}?(?:增加
 COMPARISON_TAIL_RE = re.compile(r"(?:同比|环比|比|较)(?:上年|去年|上一年|年初|同期|(?:19|20)\d{2}年)?(?:末|底|初|同期)?$")
 # 到2025年 is a target date, but 增长到2025年的 is where a past change ended (从2020年的…增长到2025年的…).
 TARGET_RE = re.compile(
-    r"力争|争取|目标|计划|拟|预期|确保|力求|届时|(?<!增长|增加|提高|提升|扩大|上升|下降|减少|降低)(?:到|至)(?:19|20)\d{2}年"
+    r"力争|争取|目标|计划|拟|确保|力求|届时|(?<!增长|增加|提高|提升|扩大|上升|下降|减少|降低)(?:到|至)(?:19|20)\d{2}年"
     r"|规划|将达到?|将实现|要达到|每年"
 )
 # The end point of a change from one figure to another (从A增长到B, 由A提高至2025年的B): B measures what A did.
 CHANGE_TO_RE = re.compile(r"^(?:增长|增加|提高|提升|扩大|上升|下降|减少|降低|跃升|攀升)?(?:到|至)(?:(?:19|20)\d{2}年(?:末|底)?的?)?$")
 FROM_RE = re.compile(r"(?:从|由)$")
+PERIOD_TAIL_RE = re.compile(r"(?:从|由|较|比)?(?:(?:19|20)\d{2}年|“?十[一二三四五六七八九]五”?)(?:末|底)?的?$")
+# 主要预期目标是: / 目标为: opens a list of targets, planned growth rates among them.
+TARGET_LEAD_RE = re.compile(r"目标(?:是|为)?:")
 BASE_GAP_RE = re.compile(r"(?:末|底)?的")
 PAST_RE = re.compile(r"已|累计|截至|截止|实现了|完成了|建成了|达到了|先后")
 # A figure summed over a span (累计建成, 五年共新增, 年均): of the whole span, not of its last year.
@@ -202,25 +205,32 @@ def kind_and_sign(m: Mention, clause_before: str, sentence_before: str, ctx: Doc
         signs = DIFF_SIGN_RE.findall(clause_before) or DIFF_SIGN_RE.findall(sentence_before[-30:])
         return "difference", bool(signs) and signs[-1] in DIFF_FALL
     g = GROWTH_RE.search(clause_before, max(0, len(clause_before) - _GROWTH_REACH))
+    # A planned value (力争, 到2025年, 主要预期目标是:, a 下一步 section) is a target: a level, a share or a
+    # planned growth rate alike.
+    plain = _strip_titles(sentence_before[-120:])  # a window: the cues that matter are near the figure
+    section = ctx.section_at(m.start)
     base = "level"
     if m.unit in ("%", "倍"):
         if g and not TAIL_LEVEL_RE.search(g.group("tail")):
+            # a growth is planned only by a cue in its own clause, a 目标是: lead or a plan section
+            if _planned(clause_before, clause_before, section) or TARGET_LEAD_RE.search(plain):
+                return "target", False
             return "growth", g.group("verb") in FALL_WORDS
         base = "share" if m.unit == "%" else "level"
     elif COUNT_FALL_RE.search(clause_before, max(0, len(clause_before) - 3)):  # end-anchored, words of 2
         return "difference", True
     elif m.dimension != "duration" and COUNT_RISE_RE.search(clause_before[-24:]):
         return "difference", False
-    # A planned value (力争, 到2025年, a 下一步 section) is a target, whether a level or a share.
-    plain = _strip_titles(sentence_before[-120:])  # a window: the cues that matter are near the figure
+    return ("target" if _planned(clause_before, plain[-40:], section) else base), False
+
+
+def _planned(clause_before: str, window: str, section: Section | None) -> bool:
+    """A target cue in the window before the figure, or a section that plans, and no sign of a result."""
     if PAST_RE.search(clause_before):
-        return base, False
-    if TARGET_RE.search(plain[-40:]):
-        return "target", False
-    h = ctx.section_at(m.start)
-    if h is not None and h.future and not PAST_RE.search(plain[-40:]):
-        return "target", False
-    return base, False
+        return False
+    if TARGET_RE.search(window):
+        return True
+    return section is not None and section.future and not PAST_RE.search(window)
 
 
 def period_of(m: Mention, kind: str, sent_start: int, ctx: DocContext) -> tuple[str | None, str]:
@@ -370,6 +380,7 @@ def metric_label(m: Mention, kind: str, clause: tuple[int, int], ctx: DocContext
     before_raw = _strip_titles(norm[lo : m.start])
     if prev_label and prev_end > clause[0] and CHANGE_TO_RE.match(before_raw.strip()):
         return prev_label, prev_subject  # 从A增长到B: B is the same measure as A
+    before_raw = PERIOD_TAIL_RE.sub("", before_raw)  # 生产总值从2020年的3.68万亿元: the period is not the measure
     if kind == "rank":
         # 综合指标在全国100个城市APP中排名第七: the subject stands before 在/居/排名.
         head = _strip_titles(norm[clause[0] : m.start])
