@@ -372,6 +372,55 @@ def _respective(mentions: list[Mention], ctx: DocContext) -> dict[int, Region]:
     return out
 
 
+LIST_ITEM_SPLIT_RE = re.compile(r"[、和及与]")
+LIST_GAP_RE = re.compile(r"\s*[、和及与]?\s*")
+SEGMENT_START_RE = re.compile(r"[,;:。!?\n]")
+
+
+def _respective_labels(mentions: list[Mention], ctx: DocContext) -> dict[int, str]:
+    """集成电路、光伏组件、工业机器人产量分别增长a、b、c: the n-th item (with the head noun the items share)
+    labels the n-th figure of the run after 分别."""
+    out: dict[int, str] = {}
+    if "分别" not in ctx.norm:
+        return out
+    for i, m in enumerate(mentions):
+        s, e = ctx.sentence(m.start)
+        j = ctx.norm.rfind("分别", s, m.start)
+        if j == -1 or m.start in out or (i and mentions[i - 1].start > j):
+            continue  # only the first figure after 分别 opens a run
+        items = _list_items(ctx.norm[_segment_start(ctx.norm, s, j) : j], ctx)
+        run = [m]
+        for q in mentions[i + 1 :]:
+            if q.start >= e or not LIST_GAP_RE.fullmatch(ctx.norm[run[-1].end : q.start]):
+                break
+            run.append(q)
+        if len(items) >= 2 and len(run) == len(items):
+            out.update(zip((q.start for q in run), items, strict=True))
+    return out
+
+
+def _segment_start(norm: str, s: int, j: int) -> int:
+    last = -1
+    for c in SEGMENT_START_RE.finditer(norm, s, j):
+        last = c.end()
+    return last if last >= 0 else s
+
+
+def _list_items(segment: str, ctx: DocContext) -> list[str]:
+    items = [_strip_regions(LEAD_RE.sub("", p.strip()), ctx) for p in LIST_ITEM_SPLIT_RE.split(segment)]
+    if len(items) < 2 or any(len(it) < 2 or len(it) > MAX_LABEL for it in items):
+        return []  # 一、二、三产业: ordinals, not items; or no list at all
+    if all(ctx.gaz.name_at(it) for it in items):
+        return []  # a list of places: _respective gives them as regions
+    head = next((h for h in _metric_heads() if items[-1].endswith(h) and len(items[-1]) > len(h)), "")
+    return [it if not head or it.endswith(head) else it + head for it in items]
+
+
+@cache
+def _metric_heads() -> tuple[str, ...]:
+    return tuple(sorted(words("metric_heads.txt"), key=len, reverse=True))
+
+
 def metric_label(m: Mention, kind: str, clause: tuple[int, int], ctx: DocContext, prev_subject: str,
                  prev_end: int, next_start: int, prev_label: str = "") -> tuple[str, str]:  # fmt: skip
     """A short label of what is measured and the subject noun it rests on."""
@@ -444,6 +493,17 @@ def _previous_clause_subject(ctx: DocContext, clause_start: int, sent_start: int
     return subject if 2 <= len(subject) <= MAX_LABEL else ""
 
 
+def _with_kind(label: str, kind: str) -> str:
+    """A list item's label named as its kind names a figure (its growth, its share, its rank)."""
+    if kind == "growth" and not label.endswith(("增速", "增幅", "增长")):
+        return label + "增速"
+    if kind == "share" and not SHARE_WORD_RE.search(label):
+        return label + "占比"
+    if kind == "rank" and "排名" not in label:
+        return label + "排名"
+    return label
+
+
 def _strip_regions(s: str, ctx: DocContext) -> str:
     for _ in range(3):
         name = ctx.gaz.name_at(s)
@@ -457,6 +517,7 @@ def attribute(mentions: list[Mention], ctx: DocContext, catalog: MetricCatalog |
     catalog = catalog or metric_catalog()
     facts: list[Fact] = []
     respective = _respective(mentions, ctx)
+    item_labels = _respective_labels(mentions, ctx)
     prev_subject = ""
     prev_sentence = -1
     sentence = ""
@@ -478,6 +539,8 @@ def attribute(mentions: list[Mention], ctx: DocContext, catalog: MetricCatalog |
         period, period_source = period_of(m, kind, s_start, ctx)
         next_start = mentions[k + 1].start if k + 1 < len(mentions) else len(ctx.norm)
         label, subject = metric_label(m, kind, clause, ctx, prev_subject, prev_end, next_start, prev_label)
+        if m.start in item_labels:
+            label, subject = _with_kind(item_labels[m.start], kind), item_labels[m.start]
         if m.hint == "rank_move" and (not label or label in GENERIC_LABEL):
             # 较上年提升3位: a move in the ranking just reported.
             label = (prev_label if prev_label.endswith("排名") else "排名") + ("下降" if negative else "提升")
