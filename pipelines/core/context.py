@@ -13,7 +13,17 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from .layout import HEADING, PARAGRAPH, TOP_HEADING_RE, Layout, SpanSet, dateline_re, dateline_spans, genre_of_title
+from .layout import (
+    HEADING,
+    PARAGRAPH,
+    TOP_HEADING_RE,
+    Layout,
+    Line,
+    SpanSet,
+    dateline_re,
+    dateline_spans,
+    genre_of_title,
+)
 from .metadata import DocRecord
 from .periods import Period, find_periods
 from .regions import Region
@@ -31,6 +41,8 @@ _OPENER_START = 6  # the period stands within the first characters (刚刚过去
 _CLAUSE_WINDOW = 60
 _PART_OPENER_RE = re.compile(r"^(?:今年|本年|全年)?(?P<h>上|下)半年|^(?:今年)?第?(?P<q>[一二三四1-4])季度")
 _CN_Q = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_SENTENCE_SPLIT_RE = re.compile(r"(?<=[。!?])")
+_INTERJECTION_RE = re.compile(r"^[^,。!?]{1,6}!")  # 各位代表!
 _STAT_YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年.*公报")
 
 
@@ -61,6 +73,7 @@ class Section:
     source: str  # heading, paragraph
     future: bool
     top: bool
+    span: str | None = None  # the span in force (十四五 of the heading above): what 年均 figures average over
 
 
 @dataclass
@@ -125,22 +138,32 @@ def build_context(norm: str, layout: Layout, record: DocRecord, region: Region |
 
 def sections(norm: str, layout: Layout, genre: str | None, year: int | None) -> list[Section]:
     """Headings and period openers in text order; a heading without a period of its own keeps its top
-    heading's; an opener holds until the next opener or top heading."""
+    heading's; an opener (at the start of a paragraph or of a sentence in it) holds until the next opener
+    or heading. An opener that looks back (过去五年, 一年来) is a review, one that looks ahead a plan."""
     out: list[Section] = []
     top: Section | None = None
     future = False
+    span: str | None = None
     for ln in layout.body_lines():
         if ln.role == HEADING:
             sec = _heading_section(ln.start, ln.text, year, genre, top, future)
+            span = _span_in(ln.text) or (span if not sec.top else None)
             if sec.top:
                 top = sec
             future = sec.future
-            out.append(sec)
+            out.append(Section(sec.start, sec.period, sec.last_year, sec.source, sec.future, sec.top, span))
         elif ln.role == PARAGRAPH:
-            opener = _opener(ln.text, genre, year)
-            if opener is not None:
+            for k, (start, sentence) in enumerate(_sentence_starts(ln)):
+                # a paragraph opens with any period; a sentence inside it only with a look back (五年来): a
+                # year stated mid-paragraph is that sentence's, not the rest's
+                opener = _opener(sentence, genre, year, relative_only=k > 0)
+                if opener is None:
+                    continue
                 label, last = opener
-                out.append(Section(ln.start, label, last, "paragraph", future, False))
+                if year is not None:
+                    future = int(label[:4]) > year or (future and last >= year)
+                span = label if "-" in label and len(label) == 9 else span
+                out.append(Section(start, label, last, "paragraph", future, False, span))
     return out
 
 
@@ -163,15 +186,37 @@ def _heading_section(start: int, text: str, year: int | None, genre: str | None,
     return Section(start, p.label if p else None, p.last_year if p else None, "heading", future, is_top)
 
 
-def _opener(text: str, genre: str | None, year: int | None) -> tuple[str, int] | None:
+def _span_in(text: str) -> str | None:
+    """The span a heading names (“十四五”时期和2025年工作回顾: 2021-2025), for the 年均 figures under it."""
+    found = find_periods(text) if "五" in text or "-" in text or "至" in text else []
+    spans = [p.label for p in found if "-" in p.label]
+    return spans[0] if spans else None
+
+
+def _sentence_starts(ln: Line) -> list[tuple[int, str]]:
+    """(offset, text) of each sentence of a paragraph, without a lead interjection (各位代表!)."""
+    out = []
+    pos = 0
+    for part in _SENTENCE_SPLIT_RE.split(ln.text):
+        text = part
+        lead = _INTERJECTION_RE.match(text)
+        if lead:
+            text = text[lead.end() :]
+        if text:
+            out.append((ln.start + pos + (lead.end() if lead else 0), text))
+        pos += len(part)
+    return out
+
+
+def _opener(text: str, genre: str | None, year: int | None, relative_only: bool = False) -> tuple[str, int] | None:
     """The period a paragraph opens with, if it opens with one: (label, last year)."""
     head = re.split(r"[,:;。]", text[:_CLAUSE_WINDOW], maxsplit=1)[0]
-    found: list[Period] = find_periods(head[:_OPENER_WINDOW])
+    found: list[Period] = [] if relative_only else find_periods(head[:_OPENER_WINDOW])
     if found and found[0].start <= _OPENER_START and not head.startswith(("到", "至")):
         return found[0].label, found[0].last_year  # 2025年,… / 刚刚过去的2025年是… / “十四五”这五年
     if year is None:
         return None
-    part = _PART_OPENER_RE.match(head)
+    part = None if relative_only else _PART_OPENER_RE.match(head)
     if part:
         return (f"{year}H{1 if part.group('h') == '上' else 2}" if part.group("h")
                 else f"{year}Q{_CN_Q[part.group('q')]}"), year  # fmt: skip
