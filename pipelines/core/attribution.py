@@ -245,7 +245,7 @@ def period_of(m: Mention, kind: str, sent_start: int, ctx: DocContext) -> tuple[
     if year is None:
         return None, "none"
     clause = ctx.norm[ctx.bounds.clause(m.start)[0] : m.start]
-    if len(year) != 9 and source != "sentence" and AVERAGE_RE.search(clause):
+    if len(year) != 9 and AVERAGE_RE.search(clause):
         section = ctx.section_at(m.start)
         if section is not None and section.span and section.span.endswith(year):
             return section.span, source  # 年均增长5.9% under “十四五”时期: an average over the span
@@ -550,7 +550,10 @@ def attribute(mentions: list[Mention], ctx: DocContext, catalog: MetricCatalog |
             # 较上年提升3位: a move in the ranking just reported.
             label = (prev_label if prev_label.endswith("排名") else "排名") + ("下降" if negative else "提升")
         if not label:
-            label = prev_subject or _previous_clause_subject(ctx, clause[0], s_start) or m.unit
+            # 进出口总值创历史新高,达到5379亿元: the clause before, if it has no figure, says what is measured
+            figure_before = clause[0] < 2 or prev_end >= ctx.bounds.clause(clause[0] - 2)[0]
+            opener = "" if figure_before else _previous_clause_subject(ctx, clause[0], s_start)
+            label = opener or prev_subject or _previous_clause_subject(ctx, clause[0], s_start) or m.unit
         if subject and kind in ("level", "target", "growth") and (m.dimension != "duration" or not prev_subject):
             prev_subject = subject
         if kind != "difference" and m.dimension != "duration":
