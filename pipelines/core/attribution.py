@@ -30,9 +30,10 @@ COUNT_FALL_RE = re.compile(r"(?:减少|减|少|压减|削减|精简)$")
 COUNT_RISE_RE = re.compile(r"(?:比|较|同比|环比)[^,;。!?]{0,12}?(?:增加|增长|提高|提升|扩大|多)了?$")
 # A comparison base left at the end of a label (固定宽带用户比上年末).
 COMPARISON_TAIL_RE = re.compile(r"(?:同比|环比|比|较)(?:上年|去年|上一年|年初|同期|(?:19|20)\d{2}年)?(?:末|底|初|同期)?$")
-# 到2025年 is a target date, but 增长到2025年的 is where a past change ended (从2020年的…增长到2025年的…).
+# 到2025年 is a target date; 截至2023年 a date of a result; 增长到2025年的 / 恢复到2019年的 where a change ended
+# or what it is measured against; 计划总投资 the planned cost of projects, a level.
 TARGET_RE = re.compile(
-    r"力争|争取|目标|计划|拟|确保|力求|届时|(?<!增长|增加|提高|提升|扩大|上升|下降|减少|降低)(?:到|至)(?:19|20)\d{2}年"
+    r"力争|争取|目标|计划(?!总投资|投资)|拟|确保|力求|届时|(?<![截止])(?:到|至)(?:19|20)\d{2}年(?!的)"
     r"|规划|将达到?|将实现|要达到|每年"
 )
 # The end point of a change from one figure to another (从A增长到B, 由A提高至2025年的B): B measures what A did.
