@@ -51,6 +51,7 @@ NUMBERED_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|\([一二
 TOP_HEADING_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+[章部分节])")
 HEADING_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d+[.、]|第[一二三四五六七八九十]+)")
 _HEADER_LIMIT = 40
+_MENU_SPLIT_RE = re.compile(r"[\s|｜/·>]+")
 TITLE_OPENERS = ("关于",)  # how a reply's or a proposal's title begins  # lines: a header longer than this is not a header
 
 
@@ -149,7 +150,18 @@ def is_chrome(text: str) -> bool:
     parts = [p for p in re.split(r"\s+", core) if p]
     if len(parts) >= 2 and all(_CHROME_TRIM_RE.sub("", p) in _chrome_words() for p in parts):
         return True  # 【打印】 【关闭】 on one line
+    if _is_menu(text):
+        return True
     return len(text) <= 60 and "。" not in text and _BREADCRUMB_RE.search(text) is not None
+
+
+def _is_menu(text: str) -> bool:
+    """A site's menu bar: three or more short items between | or spaces, one of them a menu word, or five
+    and more (首页 | 时政 | 经济 | 湖南频道)."""
+    items = [p for p in _MENU_SPLIT_RE.split(text) if p]
+    if len(items) < 3 or any(len(p) > 8 for p in items):
+        return False
+    return len(items) >= 5 or "|" in text or any(p in _chrome_words() or p.endswith("首页") for p in items)
 
 
 def _is_body_start(text: str, field_label: re.Pattern[str]) -> bool:

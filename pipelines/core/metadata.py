@@ -52,6 +52,10 @@ SECTION_RE = regex.compile(r"^\s*(?:[一二三四五六七八九十]+、|\([一�
 SELF_AGENCY_RE = regex.compile(r"我(厅|局|委|办)")
 OWN_GOVERNMENT_RE = regex.compile(r"(?P<unit>自治区|省|市|区|县|州|旗|盟)?(?:人民)?政府")
 REPRESENT_RE = regex.compile(r"我代表([\p{Han}]{0,12}?(?:人民政府|国务院|政府))")
+# 记者从某省商务厅获悉: the agency a news item's figures come from.
+REPORTED_BY_RE = regex.compile(rf"从([\p{{Han}}]{{2,20}}?{AGENCY_SUFFIX})(?:获悉|了解到|获得的数据)")
+# 新华社某地3月5日电(记者 某某) before the first words of a news item.
+DATELINE_LEAD_RE = regex.compile(r"^[^,。]{0,20}?\d{1,2}月\d{1,2}日(?:电|消息|讯)\s*(?:\([^)]{0,30}\))?")
 NEWS_SOURCE_RE = regex.compile(rf"^([\p{{Han}}]{{2,16}}{AGENCY_SUFFIX})(?:统计显示|数据显示|消息|发布|表示|公布)")
 
 
@@ -108,7 +112,8 @@ def title_of(layout: Layout, norm: str) -> str | None:
         ln = layout.title.text
         m = TITLE_REPLY_RE.search(ln)
         if m:
-            return m.group()
+            # 某局关于…的答复: the agency is part of the printed title; page junk before 关于 is not
+            return ln[: m.end()] if AGENCY_RE.match(ln[: m.start()].strip()) else m.group()
         title = TITLE_SPLIT_RE.split(ln)[0].strip()
         if 4 <= len(title) <= 60 and not title.endswith(("。", ":")):
             return title
@@ -263,7 +268,8 @@ def find_responder(lines: list[str], norm: str, region: Region | None, doc_numbe
     m = REPRESENT_RE.search(opening or norm[:400])
     if m:
         return own_government(m.group(1), region)
-    m = NEWS_SOURCE_RE.search(norm[:80])
+    lead = DATELINE_LEAD_RE.sub("", opening) if opening else norm[:80]
+    m = NEWS_SOURCE_RE.search(lead) or REPORTED_BY_RE.search(lead[:120])
     if m:
         return m.group(1)
     m = SELF_AGENCY_RE.search(norm)
