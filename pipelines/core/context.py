@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from .layout import (
+    DATE,
     HEADING,
     PARAGRAPH,
     TOP_HEADING_RE,
@@ -24,7 +25,7 @@ from .layout import (
     dateline_spans,
     genre_of_title,
 )
-from .metadata import DocRecord
+from .metadata import DocRecord, date_of
 from .periods import Period, find_periods
 from .regions import Region
 from .vocab import alternation, rows
@@ -113,6 +114,14 @@ def genre_of(layout: Layout, record: DocRecord) -> str | None:
     return g
 
 
+def _date_under_title(layout: Layout) -> str | None:
+    """A communiqué is dated by the line under its title and issuers ((2024年3月20日)): its reply date."""
+    for ln in layout.header_lines():
+        if ln.role == DATE and "年" in ln.text:
+            return date_of(ln.text)
+    return None
+
+
 def reference_year(record: DocRecord, genre: str | None) -> int | None:
     """The year a document is written in, which 今年/目前 speak of; a communiqué's is its statistical year."""
     if genre == COMMUNIQUE and record.title:
@@ -127,6 +136,8 @@ def build_context(norm: str, layout: Layout, record: DocRecord, region: Region |
                   periods: list[Period]) -> DocumentContext:  # fmt: skip
     genre = genre_of(layout, record)
     record.genre = genre
+    if genre == COMMUNIQUE and record.reply_date is None:
+        record.reply_date = _date_under_title(layout)
     year = reference_year(record, genre)
     inferred = None if year else max((p.last_year for p in periods if p.last_year <= 2100), default=None)
     datelines = dateline_spans(layout)

@@ -40,7 +40,7 @@ _BREADCRUMB_RE = re.compile(r"(?:^|\s)(?:>|»|›|>>)(?:\s|$)|[^\s>»›]{1,12}\
 _CN_DATE = rf"(?:19|20)\d{{2}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*[日号]|[{CN_DIGIT_CHARS}]{{4}}年[{CN_DIGIT_CHARS}十]{{1,2}}月[{CN_DIGIT_CHARS}十]{{1,3}}日"
 _ISO_DATE = r"(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}"
 _TIME = r"(?:\s*\d{1,2}(?::\d{2}){1,2}|\s*\d{1,2}\s*时\s*\d{1,2}\s*分(?:\s*\d{1,2}\s*秒)?)?"
-DATE_LINE_RE = re.compile(rf"^(?:{_CN_DATE}|{_ISO_DATE}){_TIME}$")
+DATE_LINE_RE = re.compile(rf"^\(?(?:{_CN_DATE}|{_ISO_DATE}){_TIME}\)?$")
 # ——2026年1月26日在某省第十四届人民代表大会第四次会议上 (the dash is optional, the line may wrap).
 SESSION_LINE_RE = regex.compile(
     rf"(?P<date>{_CN_DATE})\s*在\s*(?P<session>[^。,;\n]{{4,60}}?会议)\s*上"

@@ -141,7 +141,7 @@ def dates_of(layout: Layout, body: list[str], norm: str) -> tuple[str | None, st
     (its session line); the date a page was published (a header date or time stamp)."""
     publish = None
     for roles in ((FIELD,), (DATE,), (HEADER,)):  # a labelled date first, then a lone time stamp
-        publish = next((d for ln in layout.header_lines() if ln.role in roles and (d := _date_of(ln.text))), None)
+        publish = next((d for ln in layout.header_lines() if ln.role in roles and (d := date_of(ln.text))), None)
         if publish:
             break
     reply = None
@@ -262,6 +262,9 @@ def find_responder(lines: list[str], norm: str, region: Region | None, doc_numbe
     for ln in lines[:8]:
         if AGENCY_RE.match(ln) and not JUNK_RE.search(ln):
             return ln
+        parts = ln.split()
+        if len(parts) > 1 and all(AGENCY_RE.match(p) for p in parts):
+            return parts[0]  # 某市统计局 国家统计局某调查队: joint issuers, the first one leads
     for ln in reversed(lines[-5:]):
         if AGENCY_RE.match(ln) and not JUNK_RE.search(ln):
             return ln
@@ -311,7 +314,7 @@ def header_fields(lines: list[str]) -> dict[str, str]:
     return out
 
 
-def _date_of(value: str | None) -> str | None:
+def date_of(value: str | None) -> str | None:
     if not value:
         return None
     m = DATE_CN_RE.search(value)
@@ -341,8 +344,8 @@ def parse_metadata(doc_id: str, norm: str, gaz: Gazetteer, mentions: list[Region
     rec.doc_number = find_doc_number(header + body[:2])
     if fields:
         rec.title = fields.get("title") or rec.title
-        rec.reply_date = _date_of(fields.get("reply_date")) or rec.reply_date
-        rec.publish_date = _date_of(fields.get("publish_date")) or rec.publish_date
+        rec.reply_date = date_of(fields.get("reply_date")) or rec.reply_date
+        rec.publish_date = date_of(fields.get("publish_date")) or rec.publish_date
         number = fields.get("doc_number") or fields.get("index_no")
         if number:
             rec.doc_number = SPACES_RE.sub("", number)
