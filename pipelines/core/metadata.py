@@ -194,7 +194,7 @@ def _level_of_office(role: str) -> str | None:
     return None
 
 
-def _most_specific(mentions: list[RegionMention], gaz: Gazetteer) -> Region | None:
+def _most_specific(mentions: list[RegionMention], gaz: Gazetteer, source: str | None = None) -> Region | None:
     """The first place a header names, narrowed by the places written right after it (成都市武侯区: the
     district; a district name several cities share is the one inside the place before it)."""
     found: Region | None = None
@@ -212,6 +212,8 @@ def _most_specific(mentions: list[RegionMention], gaz: Gazetteer) -> Region | No
         found, end = r, rm.end
         if r.level == "national":
             break
+    if found is not None and found.level != "county" and source is not None:
+        return gaz.county_after(found, source, end) or found
     return found
 
 
@@ -221,7 +223,7 @@ def find_doc_region(cues: tuple[str | None, ...], mentions: list[RegionMention],
     then its number's province abbreviation; then the place its text names most (of the level the
     signer's office implies). None where nothing names one."""
     for source in cues:
-        found = _most_specific(gaz.mentions(source), gaz) if source else None
+        found = _most_specific(gaz.mentions(source), gaz, source) if source else None
         if found is not None:
             return found
     if doc_number and doc_number[0] in PROVINCE_ABBREVIATIONS:

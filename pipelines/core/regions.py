@@ -95,6 +95,7 @@ class Gazetteer:
         self.shared = {n: tuple(self.by_code[c] for c in codes) for n, codes in shared.items() if n not in names}
         self.self_refs = self_words()
         self.macro = frozenset(words("macro_regions.txt"))
+        self.county_shorts: dict[str, list[Region]] = {}  # built on first use: only header look-ups need it
         self.words = [*names, *self.shared, *self.self_refs, *COUNTRY, *self.macro]
         # The text scan: an Aho-Corasick automaton, leftmost-longest (one pass in native code; a Python
         # loop over candidate characters or a trie regex is 5 to 50 times slower on Chinese text).
@@ -148,6 +149,18 @@ class Gazetteer:
         if word in self.shared:
             return RegionMention(i, j, None, "", self.shared[word])
         return RegionMention(i, j, self.by_code[self.names[word]])
+
+    def county_after(self, parent: Region, s: str, i: int) -> Region | None:
+        """湖南浏阳, 浙江安吉: a county named by its short name right after its province or city."""
+        if not self.county_shorts:
+            for r in self.by_code.values():
+                if r.level == "county" and len(r.name) >= 3 and r.name[-1] in "县市区旗":
+                    self.county_shorts.setdefault(r.name[:-1], []).append(r)
+        for n in (3, 2):
+            for r in self.county_shorts.get(s[i : i + n], ()):
+                if r.code.startswith(parent.code[:2] if parent.level == "province" else parent.code[:4]):
+                    return r
+        return None
 
     def own_unit(self, doc_region: Region | None, unit: str) -> Region | None:
         """The unit a self reference names: the document's region or the nearest one above it whose name
