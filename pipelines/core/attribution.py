@@ -10,7 +10,7 @@ from functools import cache
 
 import regex
 
-from .context import DocumentContext, Section
+from .context import DocumentContext, Section, since
 from .layout import SpanSet
 from .metrics import MetricCatalog, metric_catalog
 from .numerals import to_json_number
@@ -284,7 +284,7 @@ def _year_of(m: Mention, sent_start: int, ctx: DocContext) -> tuple[str | None, 
             and (best is None or ctx.relative[j][0] > best.start)):  # fmt: skip
         return str(ctx.doc_year + ctx.relative[j][2]), "sentence"
     if best is not None:
-        return best.label, "sentence"
+        return since(best, ctx.norm, ctx.doc.genre, ctx.doc_year)[0], "sentence"
     h = ctx.section_at(m.start)
     if h is not None and h.period is not None:
         return h.period, h.source

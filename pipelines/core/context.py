@@ -16,6 +16,7 @@ from functools import cache
 from .layout import (
     DATE,
     HEADING,
+    NUMBERED_RE,
     PARAGRAPH,
     TOP_HEADING_RE,
     Layout,
@@ -164,6 +165,10 @@ def sections(norm: str, layout: Layout, genre: str | None, year: int | None) -> 
             future = sec.future
             out.append(Section(sec.start, sec.period, sec.last_year, sec.source, sec.future, sec.top, span))
         elif ln.role == PARAGRAPH:
+            if NUMBERED_RE.match(ln.text) and out and out[-1].source == "paragraph" and top is not None:
+                # (一)产业转型…: a numbered item goes back to its section's period after an aside (十四五以来…)
+                out.append(Section(ln.start, top.period, top.last_year, "heading", top.future, False, span))
+                future = top.future
             for k, (start, sentence) in enumerate(_sentence_starts(ln)):
                 # a paragraph opens with any period; a sentence inside it only with a look back (五年来): a
                 # year stated mid-paragraph is that sentence's, not the rest's
@@ -219,12 +224,24 @@ def _sentence_starts(ln: Line) -> list[tuple[int, str]]:
     return out
 
 
+def since(p: Period, text: str, genre: str | None, year: int | None) -> tuple[str, int]:
+    """(label, last year) of a period; one that runs 以来 (since) ends at the document's year, or at the
+    year before it in a work report, which reviews the year just ended (十四五以来 in early 2025: 2021-2024;
+    2022年以来 in a 2023 reply: 2022-2023)."""
+    if year is None or not (text.startswith("以来", p.end) or text.endswith("以来", 0, p.end)) or len(p.label) not in (4, 9):
+        return p.label, p.last_year
+    last = year - 1 if genre == WORK_REPORT else year
+    last = min(p.last_year, last) if "-" in p.label else max(p.last_year, last)
+    first = int(p.label[:4])
+    return (f"{first}-{last}", last) if last > first else (str(first), first)
+
+
 def _opener(text: str, genre: str | None, year: int | None, relative_only: bool = False) -> tuple[str, int] | None:
     """The period a paragraph opens with, if it opens with one: (label, last year)."""
     head = re.split(r"[,:;。]", text[:_CLAUSE_WINDOW], maxsplit=1)[0]
     found: list[Period] = [] if relative_only else find_periods(head[:_OPENER_WINDOW])
     if found and found[0].start <= _OPENER_START and not head.startswith(("到", "至")):
-        return found[0].label, found[0].last_year  # 2025年,… / 刚刚过去的2025年是… / “十四五”这五年
+        return since(found[0], head, genre, year)  # 2025年,… / 刚刚过去的2025年是… / “十四五”这五年
     if year is None:
         return None
     part = None if relative_only else _PART_OPENER_RE.match(head)
