@@ -46,7 +46,7 @@ TARGET_LEAD_RE = re.compile(r"目标(?:是|为)?:")
 BASE_GAP_RE = re.compile(r"(?:末|底)?的")
 PAST_RE = re.compile(r"已|累计|截至|截止|实现了|完成了|建成了|达到了|先后")
 # A figure summed over a span (累计建成, 五年共新增, 年均): of the whole span, not of its last year.
-RUNNING_TOTAL_RE = re.compile(r"累计|共计|总计|合计|共|年均|平均")
+RUNNING_TOTAL_RE = re.compile(r"累计|总计|合计|(?<!公)共(?![同享建])|年均|平均")  # not 公共, 共同, 共享
 BOOK_ONLY_RE = re.compile(r"《[^》\n]{0,80}》")
 BOOK_TITLE_RE = re.compile(r"《[^》\n]{0,60}》|“[^”\n]{0,30}”")
 

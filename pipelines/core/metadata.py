@@ -18,7 +18,7 @@ from .regions import NATIONAL_CODE, PROVINCE_ABBREVIATIONS, Gazetteer, Region, R
 from .vocab import rows
 
 CN_NUM = "一二三四五六七八九十"
-AGENCY_SUFFIX = r"(?:局|厅|委员会|委|办公室|办公厅|人民政府|政府|中心|部|院|署|处|办|管委会|协会)"
+AGENCY_SUFFIX = r"(?:调查队|局|厅|委员会|委|办公室|办公厅|人民政府|政府|中心|部|院|署|处|办|管委会|协会)"
 AGENCY_RE = regex.compile(rf"^[\p{{Han}}()]{{2,30}}{AGENCY_SUFFIX}$")
 JUNK_RE = regex.compile(
     r"买球|网站|下载|打印|首页|当前位置|您的位置|分享到|字号|关闭窗口|扫一扫|收藏|浏览次数|责编|版式|审核|监制|"
