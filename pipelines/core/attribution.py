@@ -568,7 +568,7 @@ def attribute(mentions: list[Mention], ctx: DocContext, catalog: MetricCatalog |
             Fact(
                 doc=ctx.doc_id, start=m.start, end=m.end, text=ctx.text[m.start : m.end],
                 value=_num(value), unit=m.unit, qualifier=m.qualifier, kind=kind, metric=label,
-                metric_id=catalog.match(label), region=region.name if region else None,
+                metric_id=catalog.fits(catalog.match(label), m.dimension), region=region.name if region else None,
                 region_code=region.code if region else None, period=period, sentence=sentence,
                 value_high=_num(high) if high is not None else None,
                 region_source=region_source if region else "none", period_source=period_source,

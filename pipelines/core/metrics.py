@@ -11,11 +11,15 @@ from importlib import resources
 import ahocorasick_rs
 
 
+ALWAYS_FIT = frozenset({"ratio", "ratio_difference", "rank", "multiple"})
+
+
 @dataclass(frozen=True)
 class Metric:
     metric_id: str
     name: str
     synonyms: tuple[str, ...]
+    dimension: str = ""  # what a level of it measures (money, count, …); "" where any figure may be it
 
 
 class MetricCatalog:
@@ -26,8 +30,17 @@ class MetricCatalog:
             for s in (m.name, *m.synonyms):
                 by_synonym.setdefault(s, m.metric_id)
         self.by_synonym = by_synonym
+        self.dimensions = {m.metric_id: m.dimension for m in metrics}
         self.synonyms = list(by_synonym)
         self.automaton = ahocorasick_rs.AhoCorasick(self.synonyms)
+
+    def fits(self, metric_id: str | None, dimension: str) -> str | None:
+        """The metric id where a figure of ``dimension`` can be that metric (地区生产总值跨越3个台阶: 3个 is
+        no GDP), else None. Rates, shares, ranks and multiples fit any metric."""
+        if metric_id is None or dimension in ALWAYS_FIT:
+            return metric_id
+        want = self.dimensions.get(metric_id, "")
+        return metric_id if not want or dimension.startswith(want) else None
 
     def match(self, label: str) -> str | None:
         """The id of the longest synonym contained in ``label`` (数字经济核心产业 wins over 数字经济; the
@@ -48,7 +61,8 @@ def _rows(text: str) -> list[dict[str, str]]:
 def metric_catalog() -> MetricCatalog:
     text = resources.files("pipelines.core").joinpath("data/metrics.csv").read_text(encoding="utf-8")
     metrics = [
-        Metric(r["metric_id"].strip(), r["name"].strip(), tuple(s for s in r["synonyms"].split("|") if s))
+        Metric(r["metric_id"].strip(), r["name"].strip(), tuple(s for s in r["synonyms"].split("|") if s),
+               (r.get("dimension") or "").strip())
         for r in _rows(text)
     ]
     ids = [m.metric_id for m in metrics]
