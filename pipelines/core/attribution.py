@@ -450,7 +450,7 @@ def metric_label(m: Mention, kind: str, clause: tuple[int, int], ctx: DocContext
     raw_end = before_raw.rstrip()
     before = _strip_regions(LEAD_RE.sub("", stripped), ctx)
     before = _rstrip_words(COMPARISON_TAIL_RE.sub("", _rstrip_words(before)))
-    label = before
+    label = _before_milestone(before)
     noun_after = NOUN_AFTER_RE.match(AFTER_LEAD_RE.sub("", after))
     after_text = _rstrip_words(noun_after.group()) if noun_after else ""
     # The noun after the figure is what it counts (培育了35家服务商, 等8个园区, 对21个部门24个机构).
@@ -497,6 +497,17 @@ def _previous_clause_subject(ctx: DocContext, clause_start: int, sent_start: int
     cut = SUBJECT_CUT_RE.split(ctx.norm[max(a, sent_start) : clause_start - 1], maxsplit=1)[0]
     subject = _strip_regions(LEAD_RE.sub("", _strip_titles(cut)), ctx)
     return subject if 2 <= len(subject) <= MAX_LABEL else ""
+
+
+@cache
+def _milestone_re() -> re.Pattern[str]:
+    return re.compile(alternation(words("milestone_verbs.txt")))
+
+
+def _before_milestone(label: str) -> str:
+    """经济总量跨过大关 -> 经济总量: the measure stands before a verb of passing a milestone."""
+    m = _milestone_re().search(label)
+    return label[: m.start()] if m and m.start() >= 2 else label
 
 
 def _with_kind(label: str, kind: str) -> str:

@@ -187,7 +187,9 @@ def _heading_section(start: int, text: str, year: int | None, genre: str | None,
                      future: bool) -> Section:  # fmt: skip
     is_top = TOP_HEADING_RE.match(text) is not None
     found = find_periods(text) if ("年" in text or "五" in text) else []
-    p = found[-1] if found else None
+    # 2025年及“十四五”时期工作回顾: the year is the section's period, the span what its 年均 figures average over
+    years = [q for q in found if "-" not in q.label]
+    p = years[-1] if years else found[-1] if found else None
     cues = {_heading_cues()[w] for w in _heading_cue_re().findall(text)}
     if "future" in cues:
         future = True
