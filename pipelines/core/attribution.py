@@ -40,6 +40,7 @@ TARGET_RE = re.compile(
 CHANGE_TO_RE = re.compile(r"^(?:增长|增加|提高|提升|扩大|上升|下降|减少|降低|跃升|攀升)?(?:到|至)(?:(?:19|20)\d{2}年(?:末|底)?的?)?$")
 FROM_RE = re.compile(r"(?:从|由)$")
 AVERAGE_RE = re.compile(r"年均")
+FROM_YEAR_RE = re.compile(r"(?:从|由)((?:19|20)\d{2})年")
 PERIOD_TAIL_RE = re.compile(r"(?:从|由|较|比)?(?:(?:19|20)\d{2}年|“?十[一二三四五六七八九]五”?)(?:末|底)?的?$")
 # 主要预期目标是: / 目标为: opens a list of targets, planned growth rates among them.
 TARGET_LEAD_RE = re.compile(r"目标(?:是|为)?:")
@@ -250,7 +251,13 @@ def period_of(m: Mention, kind: str, sent_start: int, ctx: DocContext) -> tuple[
         section = ctx.section_at(m.start)
         if section is not None and section.span and section.span.endswith(year):
             return section.span, source  # 年均增长5.9% under “十四五”时期: an average over the span
-    if len(year) == 9 and source != "sentence" and FROM_RE.search(_rstrip_words(clause) + clause[-1:]):
+    starts_from = FROM_RE.search(_rstrip_words(clause) + clause[-1:]) is not None
+    if starts_from and source == "sentence":
+        # 从2020年的A增长到2025年的B, 收入从C增长到D: C is of the year the sentence's first 从 names
+        pair = FROM_YEAR_RE.findall(ctx.norm, sent_start, m.start)
+        if pair:
+            return pair[-1], source
+    if len(year) == 9 and source != "sentence" and starts_from:
         return str(int(year[:4]) - 1), source  # 从A增长到B under 十四五: A is where the span began
     k = bisect.bisect_left(ctx.part_starts, m.start) - 1
     if len(year) == 4 and k >= 0 and ctx.parts[k][0] >= sent_start:
