@@ -439,7 +439,7 @@ def metric_label(m: Mention, kind: str, clause: tuple[int, int], ctx: DocContext
     """A short label of what is measured and the subject noun it rests on."""
     norm = ctx.norm
     lo = max(clause[0], prev_end)
-    before_raw = _strip_titles(norm[lo : m.start])
+    before_raw = _outside_frame(_strip_titles(norm[lo : m.start]), _strip_titles(norm[clause[0] : m.start]), norm, m.end)
     if prev_label and prev_end > clause[0] and CHANGE_TO_RE.match(before_raw.strip()):
         return prev_label, prev_subject  # 从A增长到B: B is the same measure as A
     before_raw = PERIOD_TAIL_RE.sub("", before_raw)  # 生产总值从2020年的3.68万亿元: the period is not the measure
@@ -478,7 +478,7 @@ def metric_label(m: Mention, kind: str, clause: tuple[int, int], ctx: DocContext
         label = prev_label + "差"  # 较上年提高0.8个百分点: the change of the figure just reported
     elif label.startswith("占") and prev_subject:
         label = prev_subject + label  # 占GDP比重: whose share
-    if label in GENERIC_LABEL or (len(label) <= 2 and prev_subject):
+    if label in GENERIC_LABEL or (len(label) <= 2 and prev_subject and label not in _metric_heads()):
         label = prev_subject if label in prev_subject else prev_subject + label
     elif prev_subject and QUALIFYING_LABEL_RE.fullmatch(label):
         # 其中国家级3个、省级15个: a part of the figure before; the subject stays the same.
@@ -504,6 +504,24 @@ def _previous_clause_subject(ctx: DocContext, clause_start: int, sent_start: int
     cut = SUBJECT_CUT_RE.split(ctx.norm[max(a, sent_start) : clause_start - 1], maxsplit=1)[0]
     subject = _strip_regions(LEAD_RE.sub("", _strip_titles(cut)), ctx)
     return subject if 2 <= len(subject) <= MAX_LABEL else ""
+
+
+@cache
+def _frame_re() -> re.Pattern[str]:
+    return re.compile(rf"在[^,;。]*?(?:{alternation(words('adverbial_frames.txt'))})")
+
+
+def _outside_frame(before: str, clause: str, norm: str, end: int) -> str:
+    """The text before a figure without a circumstance frame (在…的情况下); inside one, what follows 在."""
+    if "在" not in clause:
+        return before
+    framed = _frame_re().sub("", clause)
+    if framed != clause:
+        return framed  # 外贸进出口在对美贸易下降超3成的情况下增长12%: 外贸进出口增长
+    i = before.rfind("在")
+    if _frame_re().match(before[i:] + norm[end : end + 12]):
+        return before[i + 1 :]  # the 3成 inside the frame: 对美贸易下降
+    return before
 
 
 @cache

@@ -10,7 +10,6 @@ from importlib import resources
 
 import ahocorasick_rs
 
-
 ALWAYS_FIT = frozenset({"ratio", "ratio_difference", "rank", "multiple"})
 
 
