@@ -40,6 +40,7 @@ _BREADCRUMB_RE = re.compile(r"(?:^|\s)[>»›]+(?:\s|$)|[^\s>»›]{1,12}\s*[>»
 _CN_DATE = rf"(?:19|20)\d{{2}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*[日号]|[{CN_DIGIT_CHARS}]{{4}}年[{CN_DIGIT_CHARS}十]{{1,2}}月[{CN_DIGIT_CHARS}十]{{1,3}}日"
 _ISO_DATE = r"(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}"
 _TIME = r"(?:\s*\d{1,2}(?::\d{2}){1,2}|\s*\d{1,2}\s*时\s*\d{1,2}\s*分(?:\s*\d{1,2}\s*秒)?)?"
+STAMP_RE = re.compile(rf"(?:{_ISO_DATE}|{_CN_DATE})\s*\d{{1,2}}:\d{{2}}")
 DATE_LINE_RE = re.compile(rf"^\(?(?:{_CN_DATE}|{_ISO_DATE}){_TIME}\)?$")
 # ——2026年1月26日在某省第十四届人民代表大会第四次会议上 (the dash is optional, the line may wrap).
 SESSION_LINE_RE = regex.compile(
@@ -147,6 +148,8 @@ def is_chrome(text: str) -> bool:
         return True
     if len(text) <= 80 and _chrome_prefix_re().match(text):
         return True
+    if len(text) <= 30 and text.endswith(words("chrome_suffixes.txt")):
+        return True  # 某某人民政府门户网站, 湖南频道
     parts = [p for p in re.split(r"\s+", core) if p]
     if len(parts) >= 2 and all(_CHROME_TRIM_RE.sub("", p) in _chrome_words() for p in parts):
         return True  # 【打印】 【关闭】 on one line
@@ -180,8 +183,8 @@ def _header_role(text: str, labelled: bool) -> str | None:
         return FIELD
     if is_chrome(text):
         return CHROME
-    if DATE_LINE_RE.match(text):
-        return DATE
+    if DATE_LINE_RE.match(text) or (len(text) <= 40 and STAMP_RE.search(text)):
+        return DATE  # a date alone, or a line with a time stamp (原创 某公众号 2025-05-16 18:30)
     if CAPTION_RE.search(text) and len(text) <= 80:
         return CAPTION
     if _signer_re().search(text) and len(text) <= 40 and "在" not in text:
@@ -267,7 +270,18 @@ def _find_title(header: list[Line], session: Session | None) -> Line | None:
         before = [ln for ln in candidates if ln.end <= session.start]
         if before:
             return before[-1]
-    return candidates[0] if candidates else None
+    # A news page: the headline stands right above its date or source line, under any site or column
+    # name; a 【kicker】 above it and a ——subtitle below it are not the headline.
+    plain = [ln for ln in candidates if not _is_kicker_or_subtitle(ln.text)]
+    stamp = next((ln for ln in header if ln.role in (DATE, FIELD)), None)
+    above = [ln for ln in plain if stamp is not None and ln.end <= stamp.start]
+    if above:
+        return above[-1]
+    return plain[0] if plain else candidates[0] if candidates else None
+
+
+def _is_kicker_or_subtitle(text: str) -> bool:
+    return (text.startswith("【") and text.endswith("】")) or text.startswith(("——", "--"))
 
 
 def _find_signer(header: list[Line]) -> tuple[Line | None, str, str]:

@@ -14,7 +14,7 @@ import regex
 
 from .layout import CAPTION, CHROME, DATE, FIELD, HEADER, Layout, SpanSet, build_layout, dateline_spans
 from .numerals import CN_DIGIT_CHARS, parse_chinese_integer
-from .regions import NATIONAL_CODE, PROVINCE_ABBREVIATIONS, Gazetteer, Region, RegionMention
+from .regions import NATIONAL_CODE, PROVINCE_ABBREVIATIONS, Gazetteer, Region, RegionMention, gazetteer
 from .vocab import rows
 
 CN_NUM = "一二三四五六七八九十"
@@ -38,7 +38,8 @@ SESSION_RE = regex.compile(
 PROPOSAL_RE = regex.compile(r"第\s*(\d{1,10})\s*号(?=提案|建议|议案|的|\))|第\s*(\d{6,10})\s*号")
 # Both begin with a class so that the search skips ahead to it (a lookbehind or a run of Han characters
 # first would be tried at every character of the header).
-INDEX_NO_RE = re.compile(r"([A-Z](?<![A-Za-z0-9][A-Z])[A-Z]{0,3}\d{4,}/\d{4}-\d{3,})")
+# An index number: an organisation code (MB1532375, 11370700MB28570917), /, the year and a serial.
+INDEX_NO_RE = re.compile(r"([0-9A-Z](?<![0-9A-Za-z][0-9A-Z])[0-9A-Z]{5,23}/(?:19|20)\d{2}-\d{3,6})(?!\d)")
 # A document number: an issuer's abbreviation (1 to 12 Han characters, found leftwards), then 〔2023〕45号.
 DOC_NO_CORE_RE = re.compile(r"[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）]\s*\d{1,5}\s*号[A-Z]?")
 HAN_BEFORE_RE = regex.compile(r"\p{Han}{1,12}$")
@@ -255,7 +256,7 @@ def own_government(who: str, region: Region | None) -> str:
     """我代表省政府 / 自治区人民政府: the government of the document's own region, by its full name."""
     m = OWN_GOVERNMENT_RE.fullmatch(who)
     if m and region is not None and region.level != "national" and region.name.endswith(m.group("unit") or ""):
-        return region.name + "人民政府"
+        return government_name(region, gazetteer())
     return who
 
 
@@ -364,7 +365,7 @@ def parse_metadata(doc_id: str, norm: str, gaz: Gazetteer, mentions: list[Region
     rec.region_code = region.code if region else None
     rec.responder = header_agency if fields.get("responder") == header_agency and header_agency else None
     rec.responder = rec.responder or find_responder(lines, norm, region, rec.doc_number, "".join(body[:3]))
-    rec.responder = rec.responder or _signer_government(layout, region)
+    rec.responder = rec.responder or _signer_government(layout, region, gaz)
     if text is not None and text != norm:
         for name in ("title", "session", "addressee", "responder"):
             setattr(rec, name, _as_printed(getattr(rec, name), norm, text))
@@ -382,11 +383,19 @@ def _as_printed(value: str | None, norm: str, text: str) -> str | None:
     return value
 
 
-def _signer_government(layout: Layout, region: Region | None) -> str | None:
+def _signer_government(layout: Layout, region: Region | None, gaz: Gazetteer) -> str | None:
     """A work report signed by the head of a government (市长 某某) is that government's report."""
     level = _level_of_office(layout.signer_role)
     if level == "national":
         return "国务院"
     if level is None or region is None or region.level == "national":
         return None
+    return government_name(region, gaz)
+
+
+def government_name(region: Region, gaz: Gazetteer) -> str:
+    """某省人民政府; a city's district is named with its city (深圳市龙岗区人民政府), a county on its own."""
+    city = gaz.city_of(region)
+    if region.level == "county" and region.name.endswith("区") and city is not region and city.level == "prefecture":
+        return city.name + region.name + "人民政府"
     return region.name + "人民政府"

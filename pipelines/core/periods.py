@@ -100,6 +100,8 @@ def parts_of_year(norm: str) -> list[tuple[int, str]]:
         before = norm[max(0, m.start() - 2) : m.start()]
         if before.endswith("年") and before[:1] in "0123456789" + CN_DIGIT_CHARS:
             continue
+        if norm[max(0, m.start() - 3) : m.start()].endswith(COMPARISON_BEFORE):
+            continue  # 比一季度加快: the base of a comparison, not the period of the figure
         if before.endswith("前"):
             out.append((m.start(), ""))  # a running total: the year itself, whatever quarter came before
         else:
