@@ -40,6 +40,7 @@ _BREADCRUMB_RE = re.compile(r"(?:^|\s)[>»›]+(?:\s|$)|[^\s>»›]{1,12}\s*[>»
 _CN_DATE = rf"(?:19|20)\d{{2}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*[日号]|[{CN_DIGIT_CHARS}]{{4}}年[{CN_DIGIT_CHARS}十]{{1,2}}月[{CN_DIGIT_CHARS}十]{{1,3}}日"
 _ISO_DATE = r"(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}"
 _TIME = r"(?:\s*\d{1,2}(?::\d{2}){1,2}|\s*\d{1,2}\s*时\s*\d{1,2}\s*分(?:\s*\d{1,2}\s*秒)?)?"
+DATE_LEAD_RE = re.compile(rf"^(?:{_ISO_DATE}|{_CN_DATE})(?!\S*(?:在|召开|举行|发布))")
 STAMP_RE = re.compile(rf"(?:{_ISO_DATE}|{_CN_DATE})\s*\d{{1,2}}:\d{{2}}")
 DATE_LINE_RE = re.compile(rf"^\(?(?:{_CN_DATE}|{_ISO_DATE}){_TIME}\)?$")
 # ——2026年1月26日在某省第十四届人民代表大会第四次会议上 (the dash is optional, the line may wrap).
@@ -148,8 +149,8 @@ def is_chrome(text: str) -> bool:
         return True
     if len(text) <= 80 and _chrome_prefix_re().match(text):
         return True
-    if len(text) <= 30 and text.endswith(words("chrome_suffixes.txt")):
-        return True  # 某某人民政府门户网站, 湖南频道
+    if len(text) <= 30 and text.endswith(words("chrome_suffixes.txt")) and not re.search(r"\d|:", text):
+        return True  # 某某人民政府门户网站, 湖南频道 (not 来源:某报-某频道)
     parts = [p for p in re.split(r"\s+", core) if p]
     if len(parts) >= 2 and all(_CHROME_TRIM_RE.sub("", p) in _chrome_words() for p in parts):
         return True  # 【打印】 【关闭】 on one line
@@ -183,8 +184,8 @@ def _header_role(text: str, labelled: bool) -> str | None:
         return FIELD
     if is_chrome(text):
         return CHROME
-    if DATE_LINE_RE.match(text) or (len(text) <= 40 and STAMP_RE.search(text)):
-        return DATE  # a date alone, or a line with a time stamp (原创 某公众号 2025-05-16 18:30)
+    if DATE_LINE_RE.match(text) or (len(text) <= 40 and STAMP_RE.search(text)) or (len(text) <= 80 and DATE_LEAD_RE.match(text)):
+        return DATE  # a date alone, a line with a time stamp (原创 某公众号 2025-05-16 18:30), a date and a source
     if CAPTION_RE.search(text) and len(text) <= 80:
         return CAPTION
     if _signer_re().search(text) and len(text) <= 40 and "在" not in text:
