@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -47,6 +48,10 @@ TARGET_LEAD_RE = re.compile(r"目标(?:是|为)?:")
 BASE_GAP_RE = re.compile(r"(?:末|底)?的")
 PAST_RE = re.compile(r"已|累计|截至|截止|实现了|完成了|建成了|达到了|先后")
 # A figure summed over a span (累计建成, 五年共新增, 年均): of the whole span, not of its last year.
+CUE_WINDOW = 60
+REGION_REACH = 400  # a statement's subject is named within this many characters before its figure
+LEAD_REACH = 24  # lead words before a clause's subject (其中, 在, 截至目前) are short
+FRAME_WINDOW = 80  # 在…的情况下 spans a few dozen characters
 RUNNING_TOTAL_RE = re.compile(r"累计|总计|合计|(?<!公)共(?![同享建])|年均|平均")  # not 公共, 共同, 共享
 BOOK_ONLY_RE = re.compile(r"《[^》\n]{0,80}》")
 BOOK_TITLE_RE = re.compile(r"《[^》\n]{0,60}》|“[^”\n]{0,30}”")
@@ -208,6 +213,7 @@ def kind_and_sign(m: Mention, clause_before: str, sentence_before: str, ctx: Doc
         signs = DIFF_SIGN_RE.findall(clause_before) or DIFF_SIGN_RE.findall(sentence_before[-30:])
         return "difference", bool(signs) and signs[-1] in DIFF_FALL
     g = GROWTH_RE.search(clause_before, max(0, len(clause_before) - _GROWTH_REACH))
+    clause_before = clause_before[-CUE_WINDOW:]  # the cues that matter are near the figure (a line may be 200 KB)
     # A planned value (力争, 到2025年, 主要预期目标是:, a 下一步 section) is a target: a level, a share or a
     # planned growth rate alike.
     plain = _strip_titles(sentence_before[-120:])  # a window: the cues that matter are near the figure
@@ -246,7 +252,7 @@ def period_of(m: Mention, kind: str, sent_start: int, ctx: DocContext) -> tuple[
     year, source = _year_of(m, sent_start, ctx)
     if year is None:
         return None, "none"
-    clause = ctx.norm[ctx.bounds.clause(m.start)[0] : m.start]
+    clause = ctx.norm[max(ctx.bounds.clause(m.start)[0], m.start - CUE_WINDOW) : m.start]
     if len(year) != 9 and AVERAGE_RE.search(clause):
         section = ctx.section_at(m.start)
         if section is not None and section.span and section.span.endswith(year):
@@ -254,7 +260,7 @@ def period_of(m: Mention, kind: str, sent_start: int, ctx: DocContext) -> tuple[
     starts_from = FROM_RE.search(_rstrip_words(clause) + clause[-1:]) is not None
     if starts_from and source == "sentence":
         # 从2020年的A增长到2025年的B, 收入从C增长到D: C is of the year the sentence's first 从 names
-        pair = FROM_YEAR_RE.findall(ctx.norm, sent_start, m.start)
+        pair = FROM_YEAR_RE.findall(ctx.norm, max(sent_start, m.start - REGION_REACH), m.start)
         if pair:
             return pair[-1], source
     if len(year) == 9 and source != "sentence" and starts_from:
@@ -305,7 +311,7 @@ def _year_of(m: Mention, sent_start: int, ctx: DocContext) -> tuple[str | None, 
 def _opens_clause(rm: RegionMention, ctx: DocContext) -> bool:
     """Whether a place stands at the start of its clause (after lead words such as 其中, 在), as a subject."""
     a = ctx.bounds.clause(rm.start)[0]
-    return not LEAD_RE.sub("", ctx.norm[a : rm.start])
+    return rm.start - a <= LEAD_REACH and not LEAD_RE.sub("", ctx.norm[a : rm.start])
 
 
 @cache
@@ -330,7 +336,7 @@ def region_of(m: Mention, kind: str, sent_start: int, ctx: DocContext,
     if respective is not None:
         return respective, "clause"
     clause_start = ctx.bounds.clause(m.start)[0]
-    for rm in ctx.regions.before(sent_start, m.start):
+    for rm in ctx.regions.before(max(sent_start, m.start - REGION_REACH), m.start):
         if ctx.doc.datelines.covers(rm.start, rm.end) or ctx.quoted.covers(rm.start, rm.end):
             continue  # 新华社某地3月5日电: where the reporter filed; “甲—乙”航线: part of a name
         if rm.start < clause_start and not _opens_clause(rm, ctx):
@@ -363,50 +369,55 @@ def region_of(m: Mention, kind: str, sent_start: int, ctx: DocContext,
     return ctx.region, ("document" if ctx.region is not None else "none")
 
 
+RESPECTIVE_REACH = 120  # 分别 stands within this many characters before the first figure it distributes
+LIST_REACH = 60  # the list of items before 分别 is short
+LIST_ITEM_SPLIT_RE = re.compile(r"[、和及与]")
+LIST_GAP_RE = re.compile(r"\s*[、和及与]?\s*")
+SEGMENT_START_RE = re.compile(r"[,;:。!?\n]")
+
+
+def _respective_runs(mentions: list[Mention], ctx: DocContext) -> Iterator[tuple[int, int, list[Mention]]]:
+    """(start of the list, offset of 分别, the run of figures after it) for each 分别 that distributes
+    figures: 甲、乙分别增长a、b. Every search is bounded, so a long line without punctuation stays linear."""
+    if "分别" not in ctx.norm:
+        return
+    i = 0
+    while i < len(mentions):
+        m = mentions[i]
+        s, e = ctx.sentence(m.start)
+        lo = max(s, m.start - RESPECTIVE_REACH, mentions[i - 1].end if i else 0)
+        j = ctx.norm.rfind("分别", lo, m.start)
+        if j == -1:
+            i += 1
+            continue
+        run = [m]
+        for q in mentions[i + 1 :]:
+            if q.start >= e or not LIST_GAP_RE.fullmatch(ctx.norm[run[-1].end : q.start]):
+                break
+            run.append(q)
+        yield _segment_start(ctx.norm, max(s, j - LIST_REACH), j), j, run
+        i += len(run)
+
+
 def _respective(mentions: list[Mention], ctx: DocContext) -> dict[int, Region]:
     """广州、深圳地铁客运量分别达1409万、1305万人次: the n-th region goes with the n-th figure."""
     out: dict[int, Region] = {}
-    if "分别" not in ctx.norm:
-        return out
-    for m in mentions:
-        s, _ = ctx.sentence(m.start)
-        j = ctx.norm.rfind("分别", s, m.start)
-        if j == -1 or m.start in out:
-            continue
-        regions = [rm for rm in reversed(list(ctx.regions.before(s, j))) if rm.region is not None and not rm.self_ref]
-        if len(regions) < 2:
-            continue
-        group = [q for q in mentions if j < q.start < ctx.sentence(m.start)[1]]
-        if len(group) == len(regions):
-            for q, rm in zip(group, regions, strict=True):
+    for a, j, run in _respective_runs(mentions, ctx):
+        regions = [rm for rm in reversed(list(ctx.regions.before(a, j))) if rm.region is not None and not rm.self_ref]
+        if len(regions) >= 2 and len(run) == len(regions):
+            for q, rm in zip(run, regions, strict=True):
                 r = _resolve(rm, ctx)
                 if r is not None:
                     out[q.start] = r
     return out
 
 
-LIST_ITEM_SPLIT_RE = re.compile(r"[、和及与]")
-LIST_GAP_RE = re.compile(r"\s*[、和及与]?\s*")
-SEGMENT_START_RE = re.compile(r"[,;:。!?\n]")
-
-
 def _respective_labels(mentions: list[Mention], ctx: DocContext) -> dict[int, str]:
     """集成电路、光伏组件、工业机器人产量分别增长a、b、c: the n-th item (with the head noun the items share)
     labels the n-th figure of the run after 分别."""
     out: dict[int, str] = {}
-    if "分别" not in ctx.norm:
-        return out
-    for i, m in enumerate(mentions):
-        s, e = ctx.sentence(m.start)
-        j = ctx.norm.rfind("分别", s, m.start)
-        if j == -1 or m.start in out or (i and mentions[i - 1].start > j):
-            continue  # only the first figure after 分别 opens a run
-        items = _list_items(ctx.norm[_segment_start(ctx.norm, s, j) : j], ctx)
-        run = [m]
-        for q in mentions[i + 1 :]:
-            if q.start >= e or not LIST_GAP_RE.fullmatch(ctx.norm[run[-1].end : q.start]):
-                break
-            run.append(q)
+    for a, j, run in _respective_runs(mentions, ctx):
+        items = _list_items(ctx.norm[a:j], ctx)
         if len(items) >= 2 and len(run) == len(items):
             out.update(zip((q.start for q in run), items, strict=True))
     return out
@@ -439,7 +450,8 @@ def metric_label(m: Mention, kind: str, clause: tuple[int, int], ctx: DocContext
     """A short label of what is measured and the subject noun it rests on."""
     norm = ctx.norm
     lo = max(clause[0], prev_end)
-    before_raw = _outside_frame(_strip_titles(norm[lo : m.start]), _strip_titles(norm[clause[0] : m.start]), norm, m.end)
+    framed = _strip_titles(norm[max(clause[0], m.start - FRAME_WINDOW) : m.start])
+    before_raw = _outside_frame(_strip_titles(norm[lo : m.start]), framed, norm, m.end)
     if prev_label and prev_end > clause[0] and CHANGE_TO_RE.match(before_raw.strip()):
         return prev_label, prev_subject  # 从A增长到B: B is the same measure as A
     before_raw = PERIOD_TAIL_RE.sub("", before_raw)  # 生产总值从2020年的3.68万亿元: the period is not the measure
