@@ -173,13 +173,16 @@ def test_exports_write_only_what_changed_and_match_the_warehouse(tmp_path: Path)
     exports, db = tmp_path / "exports", tmp_path / "wh" / "z.duckdb"
     with duckdb.connect(str(db), read_only=True) as con:
         for table, files in (("fct_metric_fact", exports / "fct_metric_fact" / "*" / "*.parquet"),
-                             ("fct_metric_fact", exports / "facts_by_region_year" / "*" / "*" / "*.parquet"),
+                             ("fct_metric_fact", exports / "facts_by_region_year" / "*" / "*" / "*" / "*.parquet"),
                              ("fct_metric_observation", exports / "fct_metric_observation" / "*" / "*.parquet"),
                              ("dim_document", exports / "dim_document.parquet")):  # fmt: skip
-            cols = ", ".join(r[0] for r in con.execute(f"describe {table}").fetchall())
+            names = [r[0] for r in con.execute(f"describe {table}").fetchall()]
+            cols = ", ".join(names)
             exported = f"select {cols} from read_parquet('{files}', hive_partitioning = false)"
-            diff = con.execute(f"select count(*) from (({exported}) except all (select {cols} from {table}))"
-                               f" union all select count(*) from ((select {cols} from {table}) except all ({exported}))"
+            # values are exported as exact decimals: the warehouse's doubles rounded to 6 places
+            stored = ", ".join(f"{c}::{ex.EXACT_TYPE} as {c}" if c in ex.EXACT_COLUMNS else c for c in names)
+            diff = con.execute(f"select count(*) from (({exported}) except all (select {stored} from {table}))"
+                               f" union all select count(*) from ((select {stored} from {table}) except all ({exported}))"
                                ).fetchall()  # fmt: skip
             assert diff == [(0,), (0,)], (table, files)
         n_facts = con.execute("select count(*) from fct_metric_fact").fetchone()[0]
