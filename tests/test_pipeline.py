@@ -123,12 +123,12 @@ MART_TABLES = ["mart_metric_timeseries", "mart_cross_document", "mart_target_tra
 
 
 def test_incremental_marts_equal_a_full_rebuild(tmp_path: Path):
-    """Adding, editing and deleting a few documents refreshes the marts key by key; the result is what a
-    build from scratch on the same corpus gives."""
+    """Adding, editing, copying and deleting a few documents refreshes the marts key by key; the result is what
+    a build from scratch on the same corpus gives."""
     c = tmp_path / "corpus"
     c.mkdir()
     cities = ["杭州市", "成都市", "武汉市", "南京市", "西安市", "长沙市", "合肥市", "济南市"]
-    for i, (city, year) in enumerate((city, year) for city in cities for year in (2022, 2023)):
+    for i, (city, year) in enumerate((city, year) for city in cities for year in (2021, 2022, 2023)):
         (c / f"d{i}.txt").write_text(
             f"{city}数据局\n{year}年,全市5G基站达到{3 + i % 7}.{i % 10}万个,同比增长1{i % 10}%。到2025年,全市5G基站力争"
             f"达到{8 + i}万个。全市上云企业累计超过{2 + i}000家。\n{year + 1}年1月{5 + i}日", encoding="utf-8")
@@ -138,6 +138,8 @@ def test_incremental_marts_equal_a_full_rebuild(tmp_path: Path):
     (c / "new.txt").write_text("杭州市数据局\n2023年,全市5G基站达到9.9万个,全市上云企业累计超过7000家。\n2024年3月1日",
                                encoding="utf-8")
     (c / "d2.txt").write_text("西安市数据局\n2022年,全市5G基站达到2.1万个。\n2023年2月1日", encoding="utf-8")
+    shutil.copy(c / "d0.txt", c / "d0_copy.txt")  # a copy of a document: still one document
+    shutil.copy(c / "d5.txt", c / "d5_copy.txt")  # the copy stands for the document once it is deleted
     (c / "d5.txt").unlink()
     result = run(c, inc)
     refreshed = {m.asset_key.to_user_string() for m in result.get_asset_materialization_events()

@@ -14,15 +14,31 @@ ranked as (
         ) as rn
     from obs
 ),
--- one value per document and figure (its first mention), then the documents per figure: a grouped count, where a
--- distinct count over a window cost a second on 1.3M facts
+-- one value per document and figure (its first mention) against the newest document's, as mart_cross_document
+-- judges them; then the documents per figure: a grouped count, where a distinct count over a window cost a second
+-- on 1.3M facts
 per_document as (
-    select region, series_metric, kind, unit, period, doc_id, any_value(value order by start_offset) as value
-    from obs
-    group by all
+    select
+        *,
+        first_value(value) over newest as newest_value,
+        first_value(document_date) over newest as newest_date,
+        first_value(revises) over newest as newest_revises
+    from (
+        select region, series_metric, kind, unit, period, doc_id, any_value(document_date) as document_date,
+               any_value(value order by start_offset) as value, bool_or(has_revision_cue) as revises
+        from obs
+        group by all
+    )
+    window newest as (partition by region, series_metric, kind, unit, period
+                      order by document_date desc nulls last, doc_id desc
+                      rows between unbounded preceding and unbounded following)
 ),
 documents as (
     select region, series_metric, kind, unit, period, count(*) as n_documents,
+           -- more than 0.5% from the newest, unless the newest, later document says it revises the figure
+           count(*) filter (where abs(value - newest_value) > 0.005 * greatest(abs(value), abs(newest_value))
+                              and not coalesce(newest_revises and newest_date > document_date, false))
+               as n_contradicting,
            min(value) as min_value, max(value) as max_value
     from per_document
     group by all
@@ -31,7 +47,7 @@ latest as (
     select r.region, r.region_code, r.series_metric, r.metric_id, r.metric, r.kind, r.unit, r.period, r.period_kind,
            r.period_year, r.period_first_year, r.period_last_year, r.period_previous, r.period_year_ago, r.value,
            r.doc_id as source_doc_id, r.document_date as source_date, d.n_documents, r.is_running_total,
-           d.min_value, d.max_value
+           d.n_contradicting, d.min_value, d.max_value
     from ranked r join documents d using (region, series_metric, kind, unit, period)
     where r.rn = 1
 ),
@@ -60,9 +76,9 @@ flagged as (
             case when is_running_total and kind = 'level' and earlier_max_value > value
                  then format('running total fell: {} in {} after {} in {}', value, period, earlier_max_value,
                              earlier_max_period) end,
-            -- the agreement tolerance of mart_cross_document (0.5%)
-            case when max_value - min_value > 0.005 * greatest(abs(max_value), abs(min_value))
-                 then format('{} documents disagree: {} to {}', n_documents, min_value, max_value) end
+            case when n_contradicting > 0
+                 then format('documents disagree: {} of {} differ from the newest ({}); values {} to {}',
+                             n_contradicting, n_documents, value, min_value, max_value) end
         ), '') as flag_reason
     from compared
 )
