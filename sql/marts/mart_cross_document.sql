@@ -30,7 +30,10 @@ related as (
         case when doc_id = newest_doc_id then 'newest'
              when abs(value - newest_value) <= 0.005 * greatest(abs(value), abs(newest_value)) then 'repeated'
              when newest_revises and newest_date > document_date then 'revised'
-             else 'contradicted' end as relation
+             else 'contradicted' end as relation,
+        -- values as text without a trailing .0 (12000, not 12000.0), for the reasons
+        regexp_replace(value::varchar, '\.0$', '') as value_text,
+        regexp_replace(newest_value::varchar, '\.0$', '') as newest_text
     from grouped
     where n_documents >= 2
 )
@@ -43,9 +46,9 @@ select
     relation,
     bool_or(relation = 'contradicted') over (partition by region, series_metric, kind, unit, period) as conflict,
     case relation
-        when 'contradicted' then format('{} ({}) gives {}, the newest {} ({}) gives {}', doc_id, document_date, value,
-                                        newest_doc_id, newest_date, newest_value)
-        when 'revised' then format('revised by {} ({}) to {}', newest_doc_id, newest_date, newest_value)
+        when 'contradicted' then format('{} ({}) gives {}, the newest {} ({}) gives {}', doc_id, document_date,
+                                        value_text, newest_doc_id, newest_date, newest_text)
+        when 'revised' then format('revised by {} ({}) to {}', newest_doc_id, newest_date, newest_text)
     end as conflict_reason
 from related
 order by conflict desc, region, series_metric, kind, unit, period, is_newest desc, doc_id

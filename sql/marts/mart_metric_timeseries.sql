@@ -69,18 +69,26 @@ compared as (
     window earlier as (partition by l.region, l.series_metric, l.kind, l.unit, l.period_kind order by l.period
                        rows between unbounded preceding and 1 preceding)
 ),
+-- values as text without a trailing .0 (33000, not 33000.0), for the reasons
+shown as (
+    select *, regexp_replace(value::varchar, '\.0$', '') as value_text,
+           regexp_replace(earlier_max_value::varchar, '\.0$', '') as earlier_max_text,
+           regexp_replace(min_value::varchar, '\.0$', '') as min_text,
+           regexp_replace(max_value::varchar, '\.0$', '') as max_text
+    from compared
+),
 flagged as (
     select
         *,
         nullif(concat_ws('; ',
             case when is_running_total and kind = 'level' and earlier_max_value > value
-                 then format('running total fell: {} in {} after {} in {}', value, period, earlier_max_value,
+                 then format('running total fell: {} in {} after {} in {}', value_text, period, earlier_max_text,
                              earlier_max_period) end,
             case when n_contradicting > 0
                  then format('documents disagree: {} of {} differ from the newest ({}); values {} to {}',
-                             n_contradicting, n_documents, value, min_value, max_value) end
+                             n_contradicting, n_documents, value_text, min_text, max_text) end
         ), '') as flag_reason
-    from compared
+    from shown
 )
 select
     region, region_code, series_metric, metric_id, metric, kind, unit, period, period_kind, period_year,
