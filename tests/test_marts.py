@@ -163,3 +163,19 @@ def test_each_rule_s_data_test_fails_where_the_rule_is_broken(cross_document_war
         assert run_test(con, test)[0] == 0
         con.execute(BREAKS[test_name])
         assert run_test(con, test)[0] > 0
+
+
+def test_each_kind_of_period_is_compared_with_its_own_kind(tmp_path: Path):
+    from .conftest import build_warehouse
+
+    db = build_warehouse(DATA / "period_kinds", tmp_path)  # quarters, halves, months, years and spans of two years
+    got = rows(db, """select period, previous_period, round(change_abs, 4), year_ago_period, round(change_abs_year_ago, 4)
+                      from mart_metric_timeseries where previous_period is not null or year_ago_period is not null
+                      order by period""")  # fmt: skip
+    assert got == [
+        ("2021-2025", "2016-2020", -1.3, None, None),  # a span after the span before it, not after the year 2020
+        ("2023", "2022", 1.5, None, None),
+        ("2023-06", "2023-05", 2000.0, None, None),  # a month after a month
+        ("2023H1", "2022H2", 1.1, None, None),  # a half after a half; 2022H1 is not reported
+        ("2023Q1", "2022Q4", 0.6, "2022Q1", 0.3),  # a quarter after a quarter, and the same quarter a year before
+    ]
