@@ -72,14 +72,21 @@ select
     f.end_offset,
     f.surface_text,
     f.sentence,
+    -- the vocabularies as lists (one row each, joined to every fact): DuckDB skips them when a query does not read
+    -- these columns, where correlated subqueries cost every reader of the view a join per vocabulary
     f.unit_dimension = 'count'
-        and exists (select 1 from running_total_cues r where contains(f.lead_clause, r.cue)) as is_running_total,
-    exists (select 1 from revision_cues r where contains(f.sentence, r.cue)) as has_revision_cue,
-    case when f.kind = 'target' then (
-        select min(x.reason) from not_a_target x
-        where (x.match = 'unit_dimension' and x.value = f.unit_dimension)
-           or (x.match = 'label_suffix' and f.metric_id is null and ends_with(f.metric, x.value))
-    ) end as not_a_target_reason
+        and len(list_filter(v.running_total_cues, lambda cue: contains(f.lead_clause, cue))) > 0 as is_running_total,
+    len(list_filter(v.revision_cues, lambda cue: contains(f.sentence, cue))) > 0 as has_revision_cue,
+    case when f.kind = 'target' then list_filter(v.not_a_target, lambda x:
+        (x.match = 'unit_dimension' and x.value = f.unit_dimension)
+        or (x.match = 'label_suffix' and f.metric_id is null and ends_with(f.metric, x.value)))[1].reason
+    end as not_a_target_reason
 from periods f
 join dim_document d using (doc_id)
 join stg_document c using (doc_id)
+cross join (
+    select (select list(cue) from running_total_cues) as running_total_cues,
+           (select list(cue) from revision_cues) as revision_cues,
+           (select list({'match': match, 'value': value, 'reason': reason} order by match, value) from not_a_target)
+               as not_a_target
+) v
