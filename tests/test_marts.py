@@ -168,7 +168,8 @@ def test_each_rule_s_data_test_fails_where_the_rule_is_broken(cross_document_war
 def test_each_kind_of_period_is_compared_with_its_own_kind(tmp_path: Path):
     from .conftest import build_warehouse
 
-    db = build_warehouse(DATA / "period_kinds", tmp_path)  # quarters, halves, months, years and spans of two years
+    # quarters, halves, months, years and spans of a city's two years; two provinces' 2025 and 2021-2025 figures
+    db = build_warehouse(DATA / "period_kinds", tmp_path)
     got = rows(db, """select period, previous_period, round(change_abs, 4), year_ago_period, round(change_abs_year_ago, 4)
                       from mart_metric_timeseries where previous_period is not null or year_ago_period is not null
                       order by period""")  # fmt: skip
@@ -179,3 +180,8 @@ def test_each_kind_of_period_is_compared_with_its_own_kind(tmp_path: Path):
         ("2023H1", "2022H2", 1.1, None, None),  # a half after a half; 2022H1 is not reported
         ("2023Q1", "2022Q4", 0.6, "2022Q1", 0.3),  # a quarter after a quarter, and the same quarter a year before
     ]
+    # regions side by side: provinces with provinces, the year 2025 apart from the span 2021-2025
+    compared = rows(db, """select period, region_level, region, value, region_rank, n_regions from mart_region_comparison
+                           where metric_id = 'gdp' and kind = 'growth' order by period, region_rank""")  # fmt: skip
+    assert compared == [("2021-2025", "province", "湖北省", 6.0, 1, 2), ("2021-2025", "province", "河南省", 5.0, 2, 2),
+                        ("2025", "province", "湖北省", 5.8, 1, 2), ("2025", "province", "河南省", 5.6, 2, 2)]
