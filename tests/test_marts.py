@@ -185,3 +185,7 @@ def test_each_kind_of_period_is_compared_with_its_own_kind(tmp_path: Path):
                            where metric_id = 'gdp' and kind = 'growth' order by period, region_rank""")  # fmt: skip
     assert compared == [("2021-2025", "province", "湖北省", 6.0, 1, 2), ("2021-2025", "province", "河南省", 5.0, 2, 2),
                         ("2025", "province", "湖北省", 5.8, 1, 2), ("2025", "province", "河南省", 5.6, 2, 2)]
+    # one document, two figures for one key: the exact and finer one (达到66193亿元) stands, not the milestone (突破6万亿元)
+    level = rows(db, "select value, source_doc_id from mart_metric_timeseries where region = '河南省' and metric_id = 'gdp' "
+                     "and kind = 'level' and period = '2025'")  # fmt: skip
+    assert level == [(6.6193e12, "henan_statistics_2025")]

@@ -1,10 +1,10 @@
--- description: The same region x metric x kind x unit x period reported by more than one document (copies of a document count once): one row per document with its value, the newest document's value, the relative difference to it, how it relates to the newest (newest, repeated: within 0.5%; revised: the newer, later-dated document says it corrects the figure; contradicted: otherwise), and whether the group holds a contradiction, with the reason. Linear in the facts, however many documents repeat a figure.
+-- description: The same region x metric x kind x unit x period reported by more than one document (copies of a document count once): one row per document with its value (its most precise mention, then the first), the newest document's value, the relative difference to it, how it relates to the newest (newest, repeated: within 0.5%; revised: the newer, later-dated document says it corrects the figure; contradicted: otherwise), and whether the group holds a contradiction, with the reason. Linear in the facts, however many documents repeat a figure.
 -- depends_on: stg_metric_observation
 -- incremental_key: region, series_metric
 with per_doc as (
     select region, series_metric, kind, unit, period, doc_id, any_value(document_date) as document_date,
-           any_value(value order by start_offset) as value,
-           any_value(surface_text order by start_offset) as surface_text,
+           any_value(value order by precision_rank, last_digit_unit nulls last, start_offset) as value,
+           any_value(surface_text order by precision_rank, last_digit_unit nulls last, start_offset) as surface_text,
            bool_or(has_revision_cue) as has_revision_cue
     from stg_metric_observation
     where not is_copy and period_kind is not null

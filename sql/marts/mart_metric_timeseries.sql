@@ -10,11 +10,12 @@ ranked as (
         *,
         row_number() over (
             partition by region, series_metric, kind, unit, period
-            order by document_date desc nulls last, doc_id desc, start_offset
+            order by document_date desc nulls last, doc_id desc, precision_rank, last_digit_unit nulls last,
+                     start_offset
         ) as rn
     from obs
 ),
--- one value per document and figure (its first mention) against the newest document's, as mart_cross_document
+-- one value per document and figure (its most precise, then first mention) against the newest document's, as mart_cross_document
 -- judges them; then the documents per figure: a grouped count, where a distinct count over a window cost a second
 -- on 1.3M facts
 per_document as (
@@ -25,7 +26,7 @@ per_document as (
         first_value(revises) over newest as newest_revises
     from (
         select region, series_metric, kind, unit, period, doc_id, any_value(document_date) as document_date,
-               any_value(value order by start_offset) as value, bool_or(has_revision_cue) as revises
+               any_value(value order by precision_rank, last_digit_unit nulls last, start_offset) as value, bool_or(has_revision_cue) as revises
         from obs
         group by all
     )

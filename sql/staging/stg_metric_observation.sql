@@ -1,5 +1,5 @@
--- description: One row per fact with its document's dates, a series key (the canonical metric id where the catalog knows the metric, else the label), the kind of its period (year, quarter, half, month, span) with first and last year and the keys of the period before and of the same period a year before, whether its document is a copy of another, and cues read from its sentence (running total, revision, not a target).
--- depends_on: fct_metric_fact, dim_document, stg_document, dim_unit, running_total_cues, revision_cues, not_a_target
+-- description: One row per fact with its document's dates, a series key (the canonical metric id where the catalog knows the metric, else the label), the kind of its period (year, quarter, half, month, span) with first and last year and the keys of the period before and of the same period a year before, whether its document is a copy of another, a precision rank (label is the metric's name; exact, approximate, bound) and the unit of the last digit stated, that pick a document's figure among several for one key, and cues read from its sentence (running total, revision, not a target).
+-- depends_on: fct_metric_fact, dim_document, stg_document, dim_unit, dim_metric, running_total_cues, revision_cues, not_a_target
 -- materialized: view
 with facts as (
     select
@@ -11,11 +11,14 @@ with facts as (
              when regexp_full_match(f.period, '\d{4}-\d{4}') then 'span'
         end as period_kind,
         u.dimension as unit_dimension,
+        -- the label is the metric's name or a synonym (上云企业), not a longer name that contains one (省级企业上云服务商)
+        coalesce(f.metric = m.name or list_contains(string_split(m.synonyms, '|'), f.metric), false) as label_is_metric,
         -- the clause that leads to the figure: from the last clause end before it
         regexp_extract(left(f.sentence, greatest(instr(f.sentence, f.surface_text) - 1, 0)), '[^,，;；。、:：]*$')
             as lead_clause
     from fct_metric_fact f
     left join dim_unit u on u.unit = f.unit
+    left join dim_metric m on m.metric_id = f.metric_id
 ),
 periods as (
     select
@@ -40,6 +43,16 @@ select
     f.unit,
     f.unit_dimension,
     f.qualifier,
+    -- within one document, the figure that stands for a metric and period: one labelled by the metric's own name,
+    -- then an exact one before an approximate one, before a bound or range (完成…32765亿元 before 突破3万亿元), then
+    -- the one stated to a finer last digit (迈上6万亿元台阶, 达到62661亿元: a milestone is a round number), then the
+    -- first mentioned
+    case when f.label_is_metric then 0 else 10 end
+        + case f.qualifier when 'exact' then 0 when 'approx' then 1 else 2 end as precision_rank,
+    -- the unit of the last digit stated, in the canonical unit: 1e8 for 62661亿元, 1e12 for 6万亿元, 0.1 for 5.6%
+    -- (a power of ten: 8.1 / 81 is 0.09999999999999999 in floating point)
+    power(10, round(log10(nullif(abs(f.value), 0) / nullif(try_cast(
+        trim(replace(regexp_extract(f.surface_text, '[0-9][0-9.]*'), '.', ''), '0') as double), 0)))) as last_digit_unit,
     f.region,
     f.region_code,
     f.period,
