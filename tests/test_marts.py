@@ -189,3 +189,13 @@ def test_each_kind_of_period_is_compared_with_its_own_kind(tmp_path: Path):
     level = rows(db, "select value, source_doc_id from mart_metric_timeseries where region = '河南省' and metric_id = 'gdp' "
                      "and kind = 'level' and period = '2025'")  # fmt: skip
     assert level == [(6.6193e12, "henan_statistics_2025")]
+
+
+def test_a_body_fingerprint_ignores_page_chrome_and_spacing_but_not_the_text():
+    from pipelines.warehouse.load import text_fingerprint
+
+    reply = (CD / "2024" / f"{LATER}.txt").read_text(encoding="utf-8")
+    page = (CD / "web" / "luoyang_reply_2024_page.txt").read_text(encoding="utf-8")
+    assert reply != page and text_fingerprint(reply) == text_fingerprint(page) is not None
+    assert text_fingerprint(reply.replace("1.75万个", "1.85万个")) != text_fingerprint(reply)  # another figure
+    assert text_fingerprint("杭州市数据局\n全市5G基站达到3.2万个。\n2023年1月5日") is None  # too short to tell
