@@ -15,9 +15,9 @@ ranked as (
         ) as rn
     from obs
 ),
--- one value per document and figure (its most precise, then first mention) against the newest document's, as mart_cross_document
--- judges them; then the documents per figure: a grouped count, where a distinct count over a window cost a second
--- on 1.3M facts
+-- one value per document and figure (its most precise, then first mention) against the newest document's, as
+-- mart_cross_document judges them; then the documents per figure: a grouped count, where a distinct count over a
+-- window cost a second on 1.3M facts
 per_document as (
     select
         *,
@@ -26,7 +26,8 @@ per_document as (
         first_value(revises) over newest as newest_revises
     from (
         select region, series_metric, kind, unit, period, doc_id, any_value(document_date) as document_date,
-               any_value(value order by precision_rank, last_digit_unit nulls last, start_offset) as value, bool_or(has_revision_cue) as revises
+               any_value(value order by precision_rank, last_digit_unit nulls last, start_offset) as value,
+               bool_or(has_revision_cue) as revises
         from obs
         group by all
     )
@@ -62,11 +63,11 @@ compared as (
         arg_max(l.period, l.value) over earlier as earlier_max_period
     from latest l
     left join latest p
-      on p.region is not distinct from l.region and p.series_metric is not distinct from l.series_metric and p.kind = l.kind and p.unit = l.unit
-     and p.period = l.period_previous
+      on p.region is not distinct from l.region and p.series_metric is not distinct from l.series_metric
+     and p.kind = l.kind and p.unit = l.unit and p.period = l.period_previous
     left join latest y
-      on y.region is not distinct from l.region and y.series_metric is not distinct from l.series_metric and y.kind = l.kind and y.unit = l.unit
-     and y.period = l.period_year_ago
+      on y.region is not distinct from l.region and y.series_metric is not distinct from l.series_metric
+     and y.kind = l.kind and y.unit = l.unit and y.period = l.period_year_ago
     window earlier as (partition by l.region, l.series_metric, l.kind, l.unit, l.period_kind order by l.period
                        rows between unbounded preceding and 1 preceding)
 ),
