@@ -15,3 +15,34 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for var in ("ZHIBIAO_CORPUS", "ZHIBIAO_WAREHOUSE", "ZHIBIAO_EXPORTS", "DAGSTER_HOME"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.chdir(tmp_path)
+
+
+def build_warehouse(corpus: Path, out: Path) -> Path:
+    """Materialise every asset and check on ``corpus``; the warehouse file (exports beside it in ``x/``)."""
+    import dagster as dg
+
+    from pipelines.defs.assets import ALL_ASSETS
+    from pipelines.defs.checks import ALL_CHECKS
+    from pipelines.defs.resources import ZhibiaoResource
+
+    res = ZhibiaoResource(corpus_dir=str(corpus), warehouse_path=str(out / "z.duckdb"), export_dir=str(out / "x"),
+                          workers=1)  # fmt: skip
+    result = dg.materialize([*ALL_ASSETS, *ALL_CHECKS], resources={"zhibiao": res},
+                            instance=dg.DagsterInstance.ephemeral())  # fmt: skip
+    assert result.success
+    failed = [e.check_name for e in result.get_asset_check_evaluations() if not e.passed]
+    assert not failed, f"data tests failed on {corpus.name}: {failed}"
+    return out / "z.duckdb"
+
+
+@pytest.fixture(scope="session")
+def seeds_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A warehouse built from seeds/, shared by the tests that only read it."""
+    return build_warehouse(SEEDS, tmp_path_factory.mktemp("seeds"))
+
+
+@pytest.fixture(scope="session")
+def cross_document_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A warehouse built from tests/data/cross_document (a later reply repeats, revises and contradicts an
+    earlier one; an exact and a near copy), shared by the tests that only read it."""
+    return build_warehouse(DATA / "cross_document", tmp_path_factory.mktemp("cross_document"))

@@ -4,26 +4,19 @@ shows an answer, gives exactly that answer."""
 import re
 from pathlib import Path
 
-import dagster as dg
 import duckdb
 import pytest
 
 from pipelines.cli import format_table
-from pipelines.defs.assets import ALL_ASSETS
-from pipelines.defs.resources import ZhibiaoResource
 
-from .conftest import ROOT, SEEDS
+from .conftest import ROOT
 
 BLOCKS = re.findall(r"```sql\n([^`]*)```\n(?:\n```text\n([^`]*)```)?", (ROOT / "README.md").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory) -> Path:
-    tmp = tmp_path_factory.mktemp("readme")
-    res = ZhibiaoResource(corpus_dir=str(SEEDS), warehouse_path=str(tmp / "z.duckdb"), export_dir=str(tmp / "x"),
-                          workers=1)
-    assert dg.materialize(ALL_ASSETS, resources={"zhibiao": res}, instance=dg.DagsterInstance.ephemeral()).success
-    return tmp / "z.duckdb"
+def warehouse(seeds_warehouse: Path) -> Path:
+    return seeds_warehouse
 
 
 def test_readme_has_queries():

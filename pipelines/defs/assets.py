@@ -14,7 +14,7 @@ from ..warehouse.store import connect, get_state, publish, set_state, start_buil
 from ..warehouse.versions import extractor_version, models_version
 from .resources import ZhibiaoResource
 
-MART_TABLES_FOR_EXPORT = ("dim_document", "fct_metric_fact", "dim_unit", "dim_metric", "quarantine")
+MART_TABLES_FOR_EXPORT = ("dim_document", "fct_metric_fact", "dim_unit", "dim_metric", "dim_region", "quarantine")
 # Tables written by an asset of another name (quarantine rows come with raw_document).
 TABLE_ASSET = {"quarantine": "raw_document"}
 
@@ -143,8 +143,9 @@ def dimensions(context: dg.AssetExecutionContext, zhibiao: ZhibiaoResource):
 def sql_model_asset(model: SqlModel) -> dg.AssetsDefinition:
     @dg.asset(
         name=model.name,
-        deps=sorted({TABLE_ASSET.get(d, d) for d in model.depends_on}),
-        group_name="marts" if model.layer == "marts" else "staging",
+        # A model that reads no table (a seed vocabulary) still waits for the run's build copy.
+        deps=sorted({TABLE_ASSET.get(d, d) for d in model.depends_on} or {"raw_document"}),
+        group_name=model.layer if model.layer in ("marts", "seeds") else "staging",
         kinds={"duckdb", "sql"},
         pool="duckdb",
         description=model.description or f"SQL model {model.path.name}",

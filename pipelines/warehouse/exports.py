@@ -45,9 +45,31 @@ from dim_document order by doc_id
 
 # Fact-grain tables are exported as Parquet parts by document bucket (hive folders bucket=N).
 BUCKETED = ("fct_metric_fact", "fct_metric_observation")
-REGION_YEAR = ("region_part", "year")
-_REGION_YEAR_COLUMNS = """coalesce(region, 'unknown') as region_part,
-       coalesce(regexp_extract(period, '(\\d{4})$', 1), 'unknown') as year"""
+# Facts by region, kind of period and year (an integer); a span (2021-2025) is not a year: it has its own
+# period_kind=span folder, with its first and last year as columns. A fact without a region or a year sits in the
+# null partition (__HIVE_DEFAULT_PARTITION__, read back as NULL). Period kinds as in stg_metric_observation.
+REGION_YEAR = ("region_part", "period_kind", "year")
+_PERIOD_KIND = """case when regexp_full_match(period, '\\d{4}') then 'year'
+            when regexp_full_match(period, '\\d{4}Q[1-4]') then 'quarter'
+            when regexp_full_match(period, '\\d{4}H[12]') then 'half'
+            when regexp_full_match(period, '\\d{4}-(0[1-9]|1[0-2])') then 'month'
+            when regexp_full_match(period, '\\d{4}-\\d{4}') then 'span' end"""
+_REGION_YEAR_COLUMNS = f"""region as region_part, {_PERIOD_KIND} as period_kind,
+       case when ({_PERIOD_KIND}) <> 'span' then left(period, 4)::integer end as year,
+       case when ({_PERIOD_KIND}) is not null then left(period, 4)::integer end as period_first_year,
+       case when ({_PERIOD_KIND}) = 'span' then right(period, 4)::integer
+            when ({_PERIOD_KIND}) is not null then left(period, 4)::integer end as period_last_year"""
+NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
+# Money and counts keep their decimal digits in Parquet: DECIMAL(38, 6) rather than the warehouse's DOUBLE. A
+# document states a figure in at most 15 significant digits, which a double holds, so rounding it to 6 places
+# gives back the stated decimal (33.333333333333336 -> 33.333333); 32 digits before the point hold any
+# canonical value (5.2万亿元 = 5.2e12 CNY, 39.4PB = 3.94e16 byte). sql/tests/assert_values_fit_export_decimal.sql
+# fails on a value that would not fit or would round to zero. Ratios (change_pct, relative_difference) stay DOUBLE.
+EXACT_TYPE = "decimal(38, 6)"
+EXACT_COLUMNS = ("value", "value_high", "target_value", "actual_value", "newest_value", "change_abs",
+                 "change_abs_year_ago")
+# Part of every fingerprint: a new export format (column types, layout) rewrites every file once.
+EXPORT_FORMAT = "2"
 FACTS_BY_REGION_YEAR_SQL = f"select *, {_REGION_YEAR_COLUMNS} from fct_metric_fact"
 # What the partitions' rows are made of, without reading them (the sentences make up most of the bytes): each
 # fact's id and its document's content hash (the code versions are added as for the buckets).
@@ -75,11 +97,11 @@ def sync_exports(con: duckdb.DuckDBPyConnection, out: Path, tables: list[str]) -
         (out / f"{table}.parquet").unlink(missing_ok=True)  # the single file of earlier versions
         written += [f"{table} ({n} parts)"] if n else []
     for table in (t for t in tables if t not in BUCKETED):
-        now[table] = fingerprint(con, f"select * from {table}").get("", "0:0")  # noqa: S608
+        now[table] = f"{EXPORT_FORMAT}:" + fingerprint(con, f"select * from {table}").get("", "0:0")  # noqa: S608
         if old_tables.get(table) != now[table] or not (out / f"{table}.parquet").exists():
             write_parquet(con, table, out / f"{table}.parquet")
             written.append(table)
-    versions = code_versions(con)
+    versions = f"{EXPORT_FORMAT}:{code_versions(con)}"
     by_facts = {k: f"{versions}:{fp}" for k, fp in fingerprint(con, FACTS_BY_REGION_YEAR_KEYS_SQL,
                                                                  partition_key(REGION_YEAR)).items()}  # fmt: skip
     parts["facts_by_region_year"], n = sync_partitioned(
@@ -126,19 +148,28 @@ def document_fingerprints(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """Bucket number (as text) -> fingerprint of its documents (id and content hash) and of the code
     versions. The rows of a fact-grain bucket are a function of these, since extraction is stateless per
     document, so hashing them stands for hashing 1.3 million fact rows."""
-    versions = code_versions(con)
+    versions = f"{EXPORT_FORMAT}:{code_versions(con)}"
     docs = fingerprint(con, f"select doc_id, sha256, {BUCKET} as bucket from dim_document", "bucket")
     return {str(k): f"{versions}:{fp}" for k, fp in docs.items()}
 
 
 def partition_key(partition_by: tuple[str, ...]) -> str:
-    """SQL for a partition's key as its hive folder path names it (``a=x/b=y``)."""
-    return " || '/' || ".join(f"'{c}=' || {c}" for c in partition_by)
+    """SQL for a partition's key as its hive folder path names it (``a=x/b=y``; NULL as DuckDB names it)."""
+    return " || '/' || ".join(f"'{c}=' || coalesce({c}::varchar, '{NULL_PARTITION}')" for c in partition_by)
+
+
+def exact_values(con: duckdb.DuckDBPyConnection, sql: str) -> str:
+    """``sql`` with its DOUBLE value columns (EXACT_COLUMNS) cast to EXACT_TYPE."""
+    doubles = [name for name, typ, *_ in con.execute(f"describe {sql}").fetchall()
+               if name in EXACT_COLUMNS and typ == "DOUBLE"]  # fmt: skip
+    if not doubles:
+        return sql
+    return f"select * replace ({', '.join(f'{c}::{EXACT_TYPE} as {c}' for c in doubles)}) from ({sql})"  # noqa: S608
 
 
 def write_parquet(con: duckdb.DuckDBPyConnection, table: str, target: Path) -> int:
     tmp = _atomic_path(target)
-    con.execute(f"copy (select * from {table}) to '{_sql_path(tmp)}' (format parquet)")
+    con.execute(f"copy ({exact_values(con, f'select * from {table}')}) to '{_sql_path(tmp)}' (format parquet)")
     os.replace(tmp, target)
     return con.execute(f"select count(*) from {table}").fetchone()[0]  # type: ignore[index]
 
@@ -159,6 +190,7 @@ def sync_partitioned(con: duckdb.DuckDBPyConnection, sql: str, partition_by: tup
         return {k: old[k] for k in now}, 0
     tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
     cols = ", ".join(partition_by)
+    sql = exact_values(con, sql)
     if not old or 2 * len(changed) > len(now):
         # Most partitions changed: one pass writes them all, and the new folder replaces the old whole.
         con.execute(f"copy ({sql}) to '{_sql_path(tmp)}' (format parquet, partition_by ({cols}))")

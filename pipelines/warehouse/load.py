@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import os
 import time
 from collections import deque
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import regex
 
 from ..core.attribution import Fact
 from ..core.documents import Quarantined, doc_id_for, list_corpus, parse_bytes, sha256_of
@@ -21,6 +23,7 @@ from ..core.extract import extract_or_reason
 from ..core.metadata import DocRecord
 from ..core.metrics import metric_catalog
 from ..core.regions import gazetteer
+from ..core.text import normalise
 from ..core.units import canonical_units
 from .store import FACT_COLUMNS, bulk_load, replace_rows, replace_table
 
@@ -237,8 +240,14 @@ def _worker_pool(con: duckdb.DuckDBPyConnection, workers: int) -> Iterator[Proce
         con.execute(f"set threads = {int(threads)}")
 
 
-AFFECTED_SQL = """select distinct region, coalesce(metric_id, metric) as series_metric from fct_metric_fact
-                  where doc_id in (select unnest(?::varchar[]))"""
+# The documents' copies (same content hash or body fingerprint) count too: a copy added or removed changes which
+# copy stands for the document in the marts.
+AFFECTED_SQL = """with ids as (select unnest(?::varchar[]) as doc_id),
+                       copies as (select d.doc_id from dim_document d
+                                  join dim_document c on c.sha256 = d.sha256 or c.text_fingerprint = d.text_fingerprint
+                                  where c.doc_id in (select doc_id from ids))
+                  select distinct region, coalesce(metric_id, metric) as series_metric from fct_metric_fact
+                  where doc_id in (select doc_id from ids union select doc_id from copies)"""
 
 
 CHUNK = 16  # documents per task sent to a worker process
@@ -257,11 +266,28 @@ def extract_chunk(items: pa.Table) -> tuple[pa.Table, pa.Table, list[tuple[str, 
         if isinstance(r, str):
             failed.append((path, sha, r))
             continue
-        docs.append(_doc_row(r.doc, sha, path))
+        docs.append({**_doc_row(r.doc, sha, path), "text_fingerprint": text_fingerprint(text)})
         for f in r.facts:
             for c, v in zip(FACT_COLUMNS, _fact_values(f), strict=True):
                 facts[c].append(v)
     return pa.Table.from_pylist(docs, schema=DOC_SCHEMA), pa.Table.from_pydict(facts, schema=FACT_SCHEMA), failed
+
+
+# Page chrome (menus, breadcrumbs, "发布时间 … 浏览次数" lines, footers) sits on lines with no end of sentence;
+# the body of a document is its lines with one. Spacing and punctuation differ between republished pages.
+_BODY_LINE_RE = regex.compile(r"[。!?;！？；]")
+_NOT_WORD_RE = regex.compile(r"[^\p{Han}\p{L}\p{N}]+")
+# Below this many characters of body a shared body says little: two short notices may differ only in the lines
+# taken for chrome (their region or date), so they are compared by exact content alone.
+MIN_BODY_CHARS = 100
+
+
+def text_fingerprint(text: str) -> str | None:
+    """A hash of the body text (its sentence lines, letters, digits and Han characters only): equal for copies
+    of one document republished with other page chrome, spacing or punctuation. None for a short body."""
+    lines = [ln for ln in text.splitlines() if _BODY_LINE_RE.search(ln)]
+    body = _NOT_WORD_RE.sub("", normalise("".join(lines)))
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()[:32] if len(body) >= MIN_BODY_CHARS else None
 
 
 def _date(s: str | None) -> dt.date | None:
@@ -275,7 +301,7 @@ DOC_SCHEMA = pa.schema(
     [("doc_id", pa.string()), ("title", pa.string()), ("reply_date", pa.date32()), ("publish_date", pa.date32()),
      ("proposal_no", pa.string()), ("session", pa.string()), ("addressee", pa.string()), ("responder", pa.string()),
      ("region", pa.string()), ("region_code", pa.string()), ("doc_number", pa.string()), ("sha256", pa.string()),
-     ("path", pa.string()), ("genre", pa.string())]
+     ("path", pa.string()), ("genre", pa.string()), ("text_fingerprint", pa.string())]
 )  # fmt: skip
 FACT_SCHEMA = pa.schema(
     [(c, pa.int32() if c in ("start_offset", "end_offset") else pa.float64() if c in ("value", "value_high")

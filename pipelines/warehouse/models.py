@@ -2,7 +2,8 @@
 
 A model's dependencies are the tables it reads, declared in its header as
 ``-- depends_on: a, b``. Data tests under ``sql/tests/`` are queries that return no rows when all
-is well; their header names the model they test (``-- tests: mart_x``).
+is well; their header names the model they test (``-- tests: mart_x``). Vocabularies the models read
+(cue words, exclusion lists) are CSV files under ``sql/seeds/``, each loaded as a table of its name.
 """
 
 from __future__ import annotations
@@ -56,10 +57,21 @@ def _headers(text: str) -> dict[str, str]:
     return {m.group(1): m.group(2).strip() for m in HEADER_RE.finditer(text)}
 
 
+SEEDS = "seeds"
+
+
+def seed_model(path: Path) -> SqlModel:
+    """A CSV of ``sql/seeds/`` as a model: a table of its rows, every column text, ``#`` lines comments."""
+    header = path.read_text(encoding="utf-8").splitlines()[0]
+    sql = (f"select * from read_csv('{str(path).replace(chr(39), chr(39) * 2)}', header = true, all_varchar = true, "
+           "comment = '#', quote = '\"')")
+    return SqlModel(path.stem, path, SEEDS, sql, (), f"Vocabulary from sql/seeds/{path.name} (columns: {header})")
+
+
 def load_models(root: Path | None = None) -> list[SqlModel]:
-    """Every model under sql/ (tests excluded), in dependency order."""
+    """Every model under sql/ (tests excluded) and every seed CSV, in dependency order."""
     root = root or sql_dir()
-    models: dict[str, SqlModel] = {}
+    models: dict[str, SqlModel] = {p.stem: seed_model(p) for p in sorted((root / SEEDS).glob("*.csv"))}
     for path in sorted(root.rglob("*.sql")):
         if "tests" in path.relative_to(root).parts:
             continue

@@ -27,5 +27,5 @@ def extractor_version() -> str:
 
 
 def models_version() -> str:
-    """The SQL models and data tests."""
-    return _digest(list(sql_dir().rglob("*.sql")))
+    """The SQL models, their seed vocabularies and the data tests."""
+    return _digest([*sql_dir().rglob("*.sql"), *sql_dir().rglob("*.csv")])

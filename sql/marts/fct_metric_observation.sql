@@ -1,4 +1,4 @@
--- description: One row per fact with its canonical metric id (or label), value in the canonical unit, region, period, kind, qualifier and provenance (document, title, date, span, sentence).
+-- description: One row per fact with its canonical metric id (or label), value in the canonical unit, region, period (its kind, first and last year), kind, qualifier and provenance (document, title, date, span, sentence).
 -- depends_on: stg_metric_observation
 -- materialized: view
 select
@@ -14,7 +14,10 @@ select
     region,
     region_code,
     period,
+    period_kind,
     period_year,
+    period_first_year,
+    period_last_year,
     doc_id,
     document_title,
     document_date,

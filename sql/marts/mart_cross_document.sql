@@ -1,12 +1,13 @@
--- description: The same region x metric x kind x unit x period reported by more than one document: one row per document with its value, the newest document's value, the relative difference to it, whether they agree (within 0.5%), and whether the group holds a conflict. Linear in the facts, however many documents repeat a figure.
+-- description: The same region x metric x kind x unit x period reported by more than one document (copies of a document count once): one row per document with its value (its most precise mention, then the first), the newest document's value, the relative difference to it, how it relates to the newest (newest, repeated: within 0.5%; revised: the newer, later-dated document says it corrects the figure; contradicted: otherwise), and whether the group holds a contradiction, with the reason. Linear in the facts, however many documents repeat a figure.
 -- depends_on: stg_metric_observation
 -- incremental_key: region, series_metric
 with per_doc as (
     select region, series_metric, kind, unit, period, doc_id, any_value(document_date) as document_date,
-           any_value(value order by start_offset) as value,
-           any_value(surface_text order by start_offset) as surface_text
+           any_value(value order by precision_rank, last_digit_unit nulls last, start_offset) as value,
+           any_value(surface_text order by precision_rank, last_digit_unit nulls last, start_offset) as surface_text,
+           bool_or(has_revision_cue) as has_revision_cue
     from stg_metric_observation
-    where period <> ''
+    where not is_copy and period_kind is not null
     group by all
 ),
 grouped as (
@@ -14,22 +15,40 @@ grouped as (
         *,
         count(*) over g as n_documents,
         first_value(doc_id) over newest as newest_doc_id,
+        first_value(document_date) over newest as newest_date,
         first_value(value) over newest as newest_value,
-        min(value) over g as min_value,
-        max(value) over g as max_value
+        first_value(has_revision_cue) over newest as newest_revises
     from per_doc
     window g as (partition by region, series_metric, kind, unit, period),
            newest as (partition by region, series_metric, kind, unit, period
                       order by document_date desc nulls last, doc_id desc
                       rows between unbounded preceding and unbounded following)
+),
+related as (
+    select
+        *,
+        case when doc_id = newest_doc_id then 'newest'
+             when abs(value - newest_value) <= 0.005 * greatest(abs(value), abs(newest_value)) then 'repeated'
+             when newest_revises and newest_date > document_date then 'revised'
+             else 'contradicted' end as relation,
+        -- values as text without a trailing .0 (12000, not 12000.0), for the reasons
+        regexp_replace(value::varchar, '\.0$', '') as value_text,
+        regexp_replace(newest_value::varchar, '\.0$', '') as newest_text
+    from grouped
+    where n_documents >= 2
 )
 select
     region, series_metric, kind, unit, period, doc_id, document_date, value, surface_text, n_documents,
     newest_doc_id, newest_value, doc_id = newest_doc_id as is_newest,
     case when greatest(abs(value), abs(newest_value)) = 0 then 0
          else abs(value - newest_value) / greatest(abs(value), abs(newest_value)) end as relative_difference,
-    abs(value - newest_value) <= 0.005 * greatest(abs(value), abs(newest_value)) as agrees_with_newest,
-    max_value - min_value > 0.005 * greatest(abs(max_value), abs(min_value)) as conflict
-from grouped
-where n_documents >= 2
+    relation in ('newest', 'repeated') as agrees_with_newest,
+    relation,
+    bool_or(relation = 'contradicted') over (partition by region, series_metric, kind, unit, period) as conflict,
+    case relation
+        when 'contradicted' then format('{} ({}) gives {}, the newest {} ({}) gives {}', doc_id, document_date,
+                                        value_text, newest_doc_id, newest_date, newest_text)
+        when 'revised' then format('revised by {} ({}) to {}', newest_doc_id, newest_date, newest_text)
+    end as conflict_reason
+from related
 order by conflict desc, region, series_metric, kind, unit, period, is_newest desc, doc_id

@@ -1,5 +1,5 @@
--- description: Per document: facts by kind, metrics covered, catalogued metrics; and one row per quarantined file with its reason.
--- depends_on: fct_metric_fact, dim_document, quarantine
+-- description: Per document: facts by kind, metrics covered, catalogued metrics, and whether it is a copy of another document (status copy, canonical_doc_id, copy_kind exact or near; n_paths: the files of the document); and one row per quarantined file with its reason.
+-- depends_on: fct_metric_fact, dim_document, stg_document, quarantine
 -- Facts are counted per document first, then joined: a join before the distinct counts cost twice as much.
 with per_doc as (
     select
@@ -19,7 +19,7 @@ with per_doc as (
 select
     d.doc_id,
     d.path,
-    'extracted' as status,
+    case when c.is_copy then 'copy' else 'extracted' end as status,
     null::varchar as reason,
     d.title,
     coalesce(d.reply_date, d.publish_date) as document_date,
@@ -32,10 +32,14 @@ select
     coalesce(p.n_rank, 0) as n_rank,
     coalesce(p.n_difference, 0) as n_difference,
     coalesce(p.n_metrics, 0) as n_metrics,
-    coalesce(p.n_catalogued_metrics, 0) as n_catalogued_metrics
+    coalesce(p.n_catalogued_metrics, 0) as n_catalogued_metrics,
+    c.canonical_doc_id,
+    c.copy_kind,
+    c.n_paths
 from dim_document d
+join stg_document c using (doc_id)
 left join per_doc p using (doc_id)
 union all
-select null, q.path, 'quarantined', q.reason, null, null, null, 0, 0, 0, 0, 0, 0, 0, 0, 0
+select null, q.path, 'quarantined', q.reason, null, null, null, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, null, null
 from quarantine q
 order by status, doc_id, path

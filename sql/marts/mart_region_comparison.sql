@@ -1,14 +1,16 @@
--- description: One metric, kind and period across regions, ranked by value (latest report per region); only where at least two regions report it in the same unit.
--- depends_on: mart_metric_timeseries
+-- description: One metric, kind and period across regions of one level (provinces with provinces, prefectures with prefectures), ranked by value (latest report per region); only where at least two regions report it in the same unit. A span (2021-2025) is compared with the same span only, never with a year. flagged: the region's figure is contradicted (see mart_metric_timeseries.flag_reason).
+-- depends_on: mart_metric_timeseries, dim_region
 with comparable as (
-    select *, count(*) over (partition by series_metric, kind, unit, period) as n_regions
-    from mart_metric_timeseries
-    where region <> '全国'
+    select t.*, r.level as region_level,
+           count(*) over (partition by t.series_metric, t.kind, t.unit, t.period, r.level) as n_regions
+    from mart_metric_timeseries t
+    left join dim_region r using (region_code)
+    where t.region is not null and r.level is distinct from 'national'
 )
 select
-    series_metric, metric_id, metric, kind, unit, period, region, region_code, value,
-    rank() over (partition by series_metric, kind, unit, period order by value desc) as region_rank,
-    n_regions, source_doc_id
+    series_metric, metric_id, metric, kind, unit, period, period_kind, region_level, region, region_code, value,
+    rank() over (partition by series_metric, kind, unit, period, region_level order by value desc) as region_rank,
+    n_regions, source_doc_id, flagged
 from comparable
 where n_regions >= 2
-order by series_metric, kind, period, region_rank
+order by series_metric, kind, period, region_level, region_rank

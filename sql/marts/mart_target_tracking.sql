@@ -1,32 +1,37 @@
--- description: Each target (力争…, 到2025年…) against the actual later reported for the same region, metric, unit and year: met, missed or pending, and the share of the target reached.
+-- description: Each target (力争…, 到2025年…) against the actual a later, different document reports for the same region, metric, unit and period (a copy of the target's document is the same document): met, missed or pending, and the share of the target reached. A ceiling (控制在…以内, qualifier less_than) is met at or below it. Figures that are no amount to reach (durations of a plan, counts of its parts: sql/seeds/not_a_target.csv) are left out.
 -- depends_on: stg_metric_observation
 -- incremental_key: region, series_metric
 with targets as (
     select fact_id as target_fact_id, doc_id as target_doc_id, document_date as target_date, region, series_metric,
-           metric, unit, period as target_period, period_year as target_year, value as target_value, qualifier
+           metric, unit, period as target_period, period_last_year as target_year, value as target_value, qualifier
     from stg_metric_observation
-    where kind = 'target' and period_year is not null
+    where kind = 'target' and period_kind is not null and not is_copy and not_a_target_reason is null
 ),
 actuals as (
-    select region, series_metric, unit, period_year, value as actual_value, doc_id as actual_doc_id,
-           document_date as actual_date,
-           row_number() over (partition by region, series_metric, unit, period_year
-                              order by document_date desc nulls last, doc_id desc) as rn
+    select region, series_metric, unit, period, value as actual_value, doc_id as actual_doc_id,
+           document_date as actual_date
     from stg_metric_observation
-    where kind = 'level' and period_year is not null
+    where kind in ('level', 'share') and period_kind is not null and not is_copy
+),
+matched as (
+    select
+        t.*, a.actual_value, a.actual_doc_id, a.actual_date,
+        row_number() over (partition by t.target_fact_id
+                           order by a.actual_date desc nulls last, a.actual_doc_id desc, a.actual_value) as rn
+    from targets t
+    left join actuals a
+      on a.region = t.region and a.series_metric = t.series_metric and a.unit = t.unit
+     and a.period = t.target_period and a.actual_doc_id <> t.target_doc_id and a.actual_date > t.target_date
 )
 select
-    t.*,
-    a.actual_value,
-    a.actual_doc_id,
-    a.actual_date,
-    case when a.actual_value is null then 'pending'
-         when a.actual_value >= t.target_value then 'met'
+    target_fact_id, target_doc_id, target_date, region, series_metric, metric, unit, target_period, target_year,
+    target_value, qualifier, actual_value, actual_doc_id, actual_date,
+    case when actual_value is null then 'pending'
+         when qualifier = 'less_than' and actual_value <= target_value then 'met'
+         when qualifier <> 'less_than' and actual_value >= target_value then 'met'
          else 'missed' end as status,
-    case when a.actual_value is not null and t.target_value <> 0
-         then round(100.0 * a.actual_value / t.target_value, 2) end as pct_of_target
-from targets t
-left join actuals a
-  on a.rn = 1 and a.region = t.region and a.series_metric = t.series_metric and a.unit = t.unit
- and a.period_year = t.target_year and a.actual_doc_id <> t.target_doc_id
-order by t.region, t.series_metric, t.target_year
+    case when actual_value is not null and target_value <> 0
+         then round(100.0 * actual_value / target_value, 2) end as pct_of_target
+from matched
+where rn = 1
+order by region, series_metric, target_year, target_period, target_fact_id
