@@ -431,7 +431,7 @@ def _segment_start(norm: str, s: int, j: int) -> int:
 
 
 def _list_items(segment: str, ctx: DocContext) -> list[str]:
-    items = [_strip_regions(LEAD_RE.sub("", p.strip()), ctx) for p in LIST_ITEM_SPLIT_RE.split(segment)]
+    items = [_strip_regions(_strip_leads(p.strip()), ctx) for p in LIST_ITEM_SPLIT_RE.split(segment)]
     if len(items) < 2 or any(len(it) < 2 or len(it) > MAX_LABEL for it in items):
         return []  # 一、二、三产业: ordinals, not items; or no list at all
     if all(ctx.gaz.name_at(it) for it in items):
@@ -461,13 +461,13 @@ def metric_label(m: Mention, kind: str, clause: tuple[int, int], ctx: DocContext
         cut = RANK_SUBJECT_RE.search(head)
         if cut and cut.group(1):
             before_raw = cut.group(1)
-            if not _strip_regions(LEAD_RE.sub("", _rstrip_words(before_raw)), ctx):
+            if not _strip_regions(_strip_leads(_rstrip_words(before_raw)), ctx):
                 # 我市在全国数字城市排名中位居第8位: only a place before 在; the ranking after it says what is ranked.
                 before_raw = head[cut.end() :]
     after = norm[m.end : min(clause[1], next_start)]
     stripped = _rstrip_words(before_raw)
     raw_end = before_raw.rstrip()
-    before = _strip_regions(LEAD_RE.sub("", stripped), ctx)
+    before = _strip_regions(_strip_leads(stripped), ctx)
     before = _rstrip_words(COMPARISON_TAIL_RE.sub("", _rstrip_words(before)))
     label = _before_milestone(before)
     noun_after = NOUN_AFTER_RE.match(AFTER_LEAD_RE.sub("", after))
@@ -514,8 +514,14 @@ def _previous_clause_subject(ctx: DocContext, clause_start: int, sent_start: int
         return ""
     a, _ = ctx.bounds.clause(clause_start - 2)
     cut = SUBJECT_CUT_RE.split(ctx.norm[max(a, sent_start) : clause_start - 1], maxsplit=1)[0]
-    subject = _strip_regions(LEAD_RE.sub("", _strip_titles(cut)), ctx)
+    subject = _strip_regions(_strip_leads(_strip_titles(cut)), ctx)
     return subject if 2 <= len(subject) <= MAX_LABEL else ""
+
+
+@cache
+def _induced_re() -> re.Pattern[str]:
+    """带动某地进出口: the verb and up to a label's length before the figure, within its clause."""
+    return re.compile(rf"(?:{alternation(words('induced_verbs.txt'))})[^,;。]{{0,{MAX_LABEL}}}$")
 
 
 @cache
@@ -558,12 +564,25 @@ def _with_kind(label: str, kind: str) -> str:
     return label
 
 
+def _strip_leads(s: str) -> str:
+    """LEAD_RE.sub("", s), except that a metric's name is never eaten by a one-character lead word (经济总量
+    is not 经 + 济总量, 对外贸易 not 对 + 外贸易)."""
+    m = LEAD_RE.match(s)
+    if not m:
+        return s
+    names = metric_catalog().by_prefix
+    for k in range(m.end()):
+        if any(s.startswith(n, k) for n in names.get(s[k : k + 2], ())):
+            return s[k:]
+    return s[m.end() :]
+
+
 def _strip_regions(s: str, ctx: DocContext) -> str:
     for _ in range(3):
         name = ctx.gaz.name_at(s)
         if not name:
             break
-        s = LEAD_RE.sub("", s[len(name) :])
+        s = _strip_leads(s[len(name) :])
     return s
 
 
@@ -595,6 +614,7 @@ def attribute(mentions: list[Mention], ctx: DocContext, catalog: MetricCatalog |
         label, subject = metric_label(m, kind, clause, ctx, prev_subject, prev_end, next_start, prev_label)
         if m.start in item_labels:
             label, subject = _with_kind(item_labels[m.start], kind), item_labels[m.start]
+        induced = _induced_re().search(clause_before[-CUE_WINDOW:]) is not None
         if m.hint == "rank_move" and (not label or label in GENERIC_LABEL):
             # 较上年提升3位: a move in the ranking just reported.
             label = (prev_label if prev_label.endswith("排名") else "排名") + ("下降" if negative else "提升")
@@ -616,7 +636,8 @@ def attribute(mentions: list[Mention], ctx: DocContext, catalog: MetricCatalog |
             Fact(
                 doc=ctx.doc_id, start=m.start, end=m.end, text=ctx.text[m.start : m.end],
                 value=_num(value), unit=m.unit, qualifier=m.qualifier, kind=kind, metric=label,
-                metric_id=catalog.fits(catalog.match(label), m.dimension), region=region.name if region else None,
+                metric_id=None if induced else catalog.fits(catalog.match(label), m.dimension),
+                region=region.name if region else None,
                 region_code=region.code if region else None, period=period, sentence=sentence,
                 value_high=_num(high) if high is not None else None,
                 region_source=region_source if region else "none", period_source=period_source,

@@ -30,7 +30,11 @@ class MetricCatalog:
                 by_synonym.setdefault(s, m.metric_id)
         self.by_synonym = by_synonym
         self.dimensions = {m.metric_id: m.dimension for m in metrics}
+        # synonyms by their first two characters, longest first: does a name start at a position
+        self.by_prefix: dict[str, list[str]] = {}
         self.synonyms = list(by_synonym)
+        for syn in sorted(self.synonyms, key=len, reverse=True):
+            self.by_prefix.setdefault(syn[:2], []).append(syn)
         self.automaton = ahocorasick_rs.AhoCorasick(self.synonyms)
 
     def fits(self, metric_id: str | None, dimension: str) -> str | None:

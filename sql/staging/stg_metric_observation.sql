@@ -55,6 +55,10 @@ select
         trim(replace(regexp_extract(f.surface_text, '[0-9][0-9.]*'), '.', ''), '0') as double), 0)))) as last_digit_unit,
     f.region,
     f.region_code,
+    -- why the fact has its region and period: clause or sentence (stated with the figure), paragraph (an
+    -- opener such as 过去一年), heading, document (its header or date), inferred, none
+    f.region_source,
+    f.period_source,
     f.period,
     f.period_kind,
     -- a span (2021-2025) is not a year: only a yearly figure has a period_year
