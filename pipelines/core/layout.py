@@ -53,6 +53,8 @@ NUMBERED_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|\([一二
 TOP_HEADING_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+[章部分节])")
 HEADING_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d+[.、]|第[一二三四五六七八九十]+)")
 _HEADER_LIMIT = 40
+_URL_RE = re.compile(r"(?:https?://|www\.)[\w.-]+")
+_SPACED_RE = re.compile(r"^(?:\S )+\S$")  # 政 府 工 作 报 告: a title set with a space after each character
 _MENU_SPLIT_RE = re.compile(r"[\s|｜/·>]+")
 TITLE_OPENERS = ("关于",)  # how a reply's or a proposal's title begins  # lines: a header longer than this is not a header
 
@@ -141,8 +143,9 @@ def split_lines(norm: str) -> list[tuple[int, int, str]]:
 
 
 def is_chrome(text: str) -> bool:
-    """A line of page furniture: a menu word, a counter or credit label, a breadcrumb, a lone bracket."""
-    if _PUNCT_ONLY_RE.match(text):
+    """A line of page furniture: a menu word, a counter or credit label, a breadcrumb, a lone bracket, a
+    site's name with its address."""
+    if _PUNCT_ONLY_RE.match(text) or (len(text) <= 80 and _URL_RE.search(text)):
         return True
     core = _CHROME_TRIM_RE.sub("", text)
     if core in _chrome_words():
@@ -163,7 +166,7 @@ def _is_menu(text: str) -> bool:
     """A site's menu bar: three or more short items between | or spaces, one of them a menu word, or five
     and more (首页 | 时政 | 经济 | 湖南频道)."""
     items = [p for p in _MENU_SPLIT_RE.split(text) if p]
-    if len(items) < 3 or any(len(p) > 8 for p in items):
+    if len(items) < 3 or any(len(p) > 8 for p in items) or all(len(p) == 1 for p in items):
         return False
     return len(items) >= 5 or "|" in text or any(p in _chrome_words() or p.endswith("首页") for p in items)
 
@@ -256,7 +259,7 @@ def _mark_session(ln: Line, session: Session | None) -> Line:
 def _find_title(header: list[Line], session: Session | None) -> Line | None:
     """The header line that names the document: one ending as titles of a genre end (…工作报告, 关于…的答复),
     else the line before the session line, else the first line that is nothing else."""
-    candidates = [ln for ln in header if ln.role == "" and 4 <= len(ln.text) <= 80]
+    candidates = [_unspaced(ln) for ln in header if ln.role == "" and 4 <= len(ln.text) <= 80]
     ending = _title_ending_re()
     for k, ln in enumerate(candidates):
         head = re.split(r"——|――", ln.text)[0]
@@ -279,6 +282,10 @@ def _find_title(header: list[Line], session: Session | None) -> Line | None:
     if above:
         return above[-1]
     return plain[0] if plain else candidates[0] if candidates else None
+
+
+def _unspaced(ln: Line) -> Line:
+    return Line(ln.start, ln.end, ln.text.replace(" ", ""), ln.role) if _SPACED_RE.match(ln.text) else ln
 
 
 def _is_kicker_or_subtitle(text: str) -> bool:

@@ -51,6 +51,7 @@ SESSION_LEAD_RE = regex.compile(r"^.*(?:关于|在|于|对)")
 SPACES_RE = regex.compile(r"\s+")
 SECTION_RE = regex.compile(r"^\s*(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d+[.、])")
 SELF_AGENCY_RE = regex.compile(r"我(厅|局|委|办)")
+SHORT_AGENCY_RE = regex.compile(r"(?P<unit>自治区|省|市|县|区|州)(?P<body>\p{Han}{1,10}?)(?P<suffix>局|厅|委员会|委|办公室)")
 OWN_GOVERNMENT_RE = regex.compile(r"(?P<unit>自治区|省|市|区|县|州|旗|盟)?(?:人民)?政府")
 REPRESENT_RE = regex.compile(r"我代表([\p{Han}]{0,12}?(?:人民政府|国务院|政府))")
 # 记者从某省商务厅获悉: the agency a news item's figures come from.
@@ -137,12 +138,21 @@ def find_addressee(lines: list[str]) -> str | None:
     return None
 
 
+def _labels_only(line: str, field: str) -> bool:
+    """Whether the dates of a labelled header line are all of ``field`` (成文日期:… is no publish date)."""
+    labels = [HEADER_LABELS[SPACES_RE.sub("", m.group("label"))] for m in HEADER_LABEL_RE.finditer(line)]
+    dated = [f for f in labels if f in ("reply_date", "publish_date")]
+    return bool(dated) and all(f == field for f in dated)
+
+
 def dates_of(layout: Layout, body: list[str], norm: str) -> tuple[str | None, str | None]:
     """(reply date, publish date): the date a reply is signed (a short last line) or a speech was given
     (its session line); the date a page was published (a header date or time stamp)."""
     publish = None
-    for roles in ((FIELD,), (DATE,), (HEADER,)):  # a labelled date first, then a lone time stamp
-        publish = next((d for ln in layout.header_lines() if ln.role in roles and (d := date_of(ln.text))), None)
+    # a labelled date first (not 成文日期, the date a reply was written), then a lone time stamp
+    candidates = [ln for ln in layout.header_lines() if not _labels_only(ln.text, "reply_date")]
+    for roles in ((FIELD,), (DATE,), (HEADER,)):
+        publish = next((d for ln in candidates if ln.role in roles and (d := date_of(ln.text))), None)
         if publish:
             break
     reply = None
@@ -250,6 +260,16 @@ def find_doc_region(cues: tuple[str | None, ...], mentions: list[RegionMention],
         if r.level == prefer:
             return r
     return gaz.region(ranked[0][0])
+
+
+def full_agency_name(name: str | None, region: Region | None) -> str | None:
+    """市经信局 -> 某市经济和信息化局, 自治区能源局 -> 某自治区能源局: an agency named by its own unit and an
+    abbreviation, written out with the document's region and the stem of the abbreviation (agencies.csv)."""
+    m = SHORT_AGENCY_RE.fullmatch(name or "")
+    if not m or region is None or region.level == "national" or not region.name.endswith(m.group("unit")):
+        return name
+    body = agency_abbreviations().get(m.group("body"), m.group("body"))
+    return region.name + body + m.group("suffix")
 
 
 def own_government(who: str, region: Region | None) -> str:
@@ -363,9 +383,12 @@ def parse_metadata(doc_id: str, norm: str, gaz: Gazetteer, mentions: list[Region
     region = find_doc_region(cues, mentions, gaz, rec.doc_number, norm, _level_of_office(layout.signer_role))
     rec.region = region.name if region else None
     rec.region_code = region.code if region else None
-    rec.responder = header_agency if fields.get("responder") == header_agency and header_agency else None
+    # a report signed by a head of government is that government's; else the header's agency, the signature…
+    rec.responder = _signer_government(layout, region, gaz)
+    if rec.responder is None and header_agency and fields.get("responder") == header_agency:
+        rec.responder = header_agency
     rec.responder = rec.responder or find_responder(lines, norm, region, rec.doc_number, "".join(body[:3]))
-    rec.responder = rec.responder or _signer_government(layout, region, gaz)
+    rec.responder = full_agency_name(rec.responder, region)
     if text is not None and text != norm:
         for name in ("title", "session", "addressee", "responder"):
             setattr(rec, name, _as_printed(getattr(rec, name), norm, text))
