@@ -17,7 +17,7 @@ from .metrics import MetricCatalog, metric_catalog
 from .numerals import to_json_number
 from .periods import Period, find_periods, is_comparison, parts_of_year, relative_years
 from .quantities import Boundaries, Mention
-from .regions import Gazetteer, Region, RegionIndex, RegionMention
+from .regions import NATIONAL_REF, Gazetteer, Region, RegionIndex, RegionMention
 from .vocab import alternation, words
 
 # --- kind -----------------------------------------------------------------------------------
@@ -34,7 +34,7 @@ COMPARISON_TAIL_RE = re.compile(r"(?:同比|环比|比|较)(?:上年|去年|上�
 # 到2025年 is a target date; 截至2023年 a date of a result; 增长到2025年的 / 恢复到2019年的 where a change ended
 # or what it is measured against; 计划总投资 the planned cost of projects, a level.
 TARGET_RE = re.compile(
-    r"力争|争取|目标|计划(?!总投资|投资)|拟|确保|力求|届时|(?<![截止])(?:到|至)(?:19|20)\d{2}年(?!的)"
+    r"力争|争取|目标(?!(?:任务)?的)|计划(?!总投资|投资)|拟|确保|力求|届时|有望|(?<![截止])(?:到|至)(?:19|20)\d{2}年(?!的)"
     r"|规划|将达到?|将实现|要达到|每年"
 )
 # The end point of a change from one figure to another (从A增长到B, 由A提高至2025年的B): B measures what A did.
@@ -62,7 +62,7 @@ _TRAIL_WORDS = (
     "超过|超出|超|逾|突破|约为|(?<![签节制合预公条契履违特集简相邀])约|将近|(?<![最附临就邻亲靠])近|接近|大约|不到|不足|同比|环比|比上年|较上年|增长|增加|下降|减少|提高到|提高|"
     "提升|上涨|实现|完成|拥有|共|增至|降至|上升至|攀升至|的|了|在|占|首次|全年|当年|再|又|仍|稳居|位居|跃居|居|排名|"
     "排|位列|名列|列|继续|保持|持续|一举|高于|低于|快于|增速|增幅|涨幅|上升|年均|平均|仅|只|比|较|每年|连续|"
-    "全国|全省|全市|全球|世界|国内|省内|市内|中|内|以上|以下|左右|多|余|分别为|分别达|分别达到|预计|从|由"
+    "全国|全省|全市|全球|世界|国内|省内|市内|中|内|以上|以下|以内|以|左右|多|余|分别为|分别达|分别达到|预计|从|由"
 )
 TRAIL_RE = re.compile(rf"(?:{_TRAIL_WORDS}|\s)+$")
 # The characters a trailing word can end with: a text ending in anything else has nothing to strip.
@@ -276,6 +276,10 @@ def period_of(m: Mention, kind: str, sent_start: int, ctx: DocContext) -> tuple[
     return year, source
 
 
+def _after_reference_year(period: str | None, ctx: DocContext) -> bool:
+    return bool(period) and ctx.doc_year is not None and int(period[:4]) > ctx.doc_year  # type: ignore[index]
+
+
 def _base_period(m: Mention, ctx: DocContext) -> str | None:
     """较“十三五”末的9323.1亿元, 从2020年的3.68万亿元: a figure right after a period and 的 is of that period,
     even where the period is a comparison base for the figures after it."""
@@ -316,7 +320,8 @@ def _opens_clause(rm: RegionMention, ctx: DocContext) -> bool:
 
 @cache
 def _address_re() -> re.Pattern[str]:
-    return regex.compile(rf"[\p{{Han}}]{{0,8}}?(?:{alternation(words('address_suffixes.txt'))})")
+    names = [*words("address_suffixes.txt"), *words("organisation_suffixes.txt")]
+    return regex.compile(rf"[\p{{Han}}]{{0,8}}?(?:{alternation(names)})")
 
 
 def _resolve(rm: RegionMention, ctx: DocContext) -> Region | None:
@@ -339,8 +344,10 @@ def region_of(m: Mention, kind: str, sent_start: int, ctx: DocContext,
     for rm in ctx.regions.before(max(sent_start, m.start - REGION_REACH), m.start):
         if ctx.doc.datelines.covers(rm.start, rm.end) or ctx.quoted.covers(rm.start, rm.end):
             continue  # 新华社某地3月5日电: where the reporter filed; “甲—乙”航线: part of a name
-        if rm.start < clause_start and not _opens_clause(rm, ctx):
-            continue  # 连通某市,5G基站达到…: a place inside an earlier clause is not the subject of this one
+        if rm.start < clause_start and (rm.self_ref == NATIONAL_REF or not _opens_clause(rm, ctx)):
+            # 连通某市,5G基站达到…: a place inside an earlier clause is not the subject of this one; 全国 scopes
+            # only its own clause (全国高校…中心落户某省,创建3个基地)
+            continue
         prev = ctx.norm[max(0, rm.start - 2) : rm.start]
         nxt = ctx.norm[rm.end : rm.end + 1]
         between = ctx.norm[rm.end : m.start]
@@ -351,7 +358,7 @@ def region_of(m: Mention, kind: str, sent_start: int, ctx: DocContext,
                 break  # 广州、深圳、惠州、中山4个园区: a list of members; the figure is the document region's
             continue  # 在甲区、乙区和丙区形成集聚: places where something is, not whose figure it is
         if _address_re().match(ctx.norm, rm.end):
-            continue  # 某市某区某路街道某社区: an address, a smaller unit's name
+            continue  # 某市某区某路街道某社区, 某省农业大学: an address, a smaller unit's or an organisation's name
         if prev.endswith(("高于", "低于", "快于", "慢于", "比", "较", "超过")):
             continue  # a comparison base
         if rm.self_ref == "national" and ctx.norm.startswith(("人民", "各族", "上下"), rm.end):
@@ -610,6 +617,8 @@ def attribute(mentions: list[Mention], ctx: DocContext, catalog: MetricCatalog |
         region, region_source = region_of(m, kind, max(s_start, ctx.bounds.statement(m.start)[0]), ctx,
                                           respective.get(m.start))  # fmt: skip
         period, period_source = period_of(m, kind, s_start, ctx)
+        if kind in ("level", "share") and _after_reference_year(period, ctx):
+            kind = "target"  # 明年新增4000万千瓦: a figure of a year still to come is planned
         next_start = mentions[k + 1].start if k + 1 < len(mentions) else len(ctx.norm)
         label, subject = metric_label(m, kind, clause, ctx, prev_subject, prev_end, next_start, prev_label)
         if m.start in item_labels:
