@@ -7,6 +7,7 @@ Gold facts marked optional neither reward nor penalise.
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 from dataclasses import dataclass, field
@@ -137,3 +138,51 @@ def evaluate_files(gold_path: Path, pred_path: Path, show_errors: bool = False) 
         lines += [f"MISSED   {g['doc']} {g['start']}-{g['end']} {g['text']!r}" for g in s.missed]
         lines += [f"SPURIOUS {p.get('doc')} {p.get('start')}-{p.get('end')} {p.get('text')!r}" for p in s.spurious]
     return "\n".join(lines)
+
+
+def read_answers(path: Path) -> list[dict]:
+    """Headline answers (doc, start, end, text, region, metric_id, kind, period, value, …) from a CSV file."""
+    with path.open(encoding="utf-8") as f:
+        return list(csv.DictReader(line for line in f if not line.startswith("#")))
+
+
+def score_answers(answers: list[dict], pred: list[dict]) -> tuple[int, list[str]]:
+    """(right, what is wrong with each other answer): an answer is right when an extracted fact overlapping
+    its span has its value (to 0.5%), kind, metric id, region and period (a span on its last year)."""
+    by_doc: dict[str, list[dict]] = {}
+    for p in pred:
+        by_doc.setdefault(p.get("doc", ""), []).append(p)
+    right, wrong = 0, []
+    for a in answers:
+        s, e, want = int(a["start"]), int(a["end"]), float(a["value"])
+        over = [p for p in by_doc.get(a["doc"], []) if min(e, p["end"]) > max(s, p["start"])]
+        if not over:
+            wrong.append(f"{a['doc']} {a['text']}: not extracted")
+            continue
+        p = max(over, key=lambda p: min(e, p["end"]) - max(s, p["start"]))
+        bad = [name for name, ok in (
+            ("value", abs(float(p.get("value", 0)) - want) <= 0.005 * abs(want) + 1e-9),
+            ("kind", p.get("kind") == a["kind"]), ("metric_id", p.get("metric_id") == a["metric_id"]),
+            ("region", _region_ok(a["region"], p.get("region"))),
+            ("period", _last_year(p.get("period")) == _last_year(a["period"])),
+        ) if not ok]  # fmt: skip
+        if bad:
+            wrong.append(f"{a['doc']} {a['text']}: {', '.join(bad)} ({ {k: p.get(k) for k in bad} })")
+        else:
+            right += 1
+    return right, wrong
+
+
+def doc_field_accuracy(gold: list[dict], pred: list[dict]) -> tuple[float, list[str]]:
+    """The share of gold document fields the prediction has (a list in the gold: any of its values)."""
+    by_doc = {d["doc"]: d for d in pred}
+    total, errors = 0, []
+    for g in gold:
+        p = by_doc.get(g["doc"], {})
+        for k, v in g.items():
+            if k == "doc":
+                continue
+            total += 1
+            if p.get(k) not in _one_of(v):
+                errors.append(f"{g['doc']} {k}: {p.get(k)!r} != {v!r}")
+    return (1 - len(errors) / total if total else 0.0), errors
