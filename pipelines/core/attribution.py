@@ -34,7 +34,7 @@ COMPARISON_TAIL_RE = re.compile(r"(?:同比|环比|比|较)(?:上年|去年|上�
 # 到2025年 is a target date; 截至2023年 a date of a result; 增长到2025年的 / 恢复到2019年的 where a change ended
 # or what it is measured against; 计划总投资 the planned cost of projects, a level.
 TARGET_RE = re.compile(
-    r"力争|争取|目标(?!(?:任务)?的)|计划(?!总投资|投资)|拟|确保|力求|届时|有望|(?<![截止])(?:到|至)(?:19|20)\d{2}年(?!的)"
+    r"力争|争取|目标(?!(?:任务)?的)|计划(?!总投资|的)|拟|确保|力求|届时|有望|(?<![截止])(?:到|至)(?:19|20)\d{2}年(?!的)"
     r"|规划|将达到?|将实现|要达到|每年"
 )
 # The end point of a change from one figure to another (从A增长到B, 由A提高至2025年的B): B measures what A did.
@@ -315,7 +315,7 @@ def _year_of(m: Mention, sent_start: int, ctx: DocContext) -> tuple[str | None, 
 def _opens_clause(rm: RegionMention, ctx: DocContext) -> bool:
     """Whether a place stands at the start of its clause (after lead words such as 其中, 在), as a subject."""
     a = ctx.bounds.clause(rm.start)[0]
-    return rm.start - a <= LEAD_REACH and not LEAD_RE.sub("", ctx.norm[a : rm.start])
+    return rm.start - a <= LEAD_REACH and not _strip_regions(_strip_leads(ctx.norm[a : rm.start]), ctx)
 
 
 @cache

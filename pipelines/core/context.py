@@ -226,11 +226,14 @@ def _sentence_starts(ln: Line) -> list[tuple[int, str]]:
     return out
 
 
+SINCE = ("以来", "至今", "到现在")
+
+
 def since(p: Period, text: str, genre: str | None, year: int | None) -> tuple[str, int]:
     """(label, last year) of a period; one that runs 以来 (since) ends at the document's year, or at the
     year before it in a work report, which reviews the year just ended (十四五以来 in early 2025: 2021-2024;
     2022年以来 in a 2023 reply: 2022-2023)."""
-    if year is None or not (text.startswith("以来", p.end) or text.endswith("以来", 0, p.end)) or len(p.label) not in (4, 9):
+    if year is None or not (text.startswith(SINCE, p.end) or text.endswith(SINCE, 0, p.end)) or len(p.label) not in (4, 9):
         return p.label, p.last_year
     last = year - 1 if genre == WORK_REPORT else year
     last = min(p.last_year, last) if "-" in p.label else max(p.last_year, last)
