@@ -230,7 +230,10 @@ def kind_and_sign(m: Mention, clause_before: str, sentence_before: str, ctx: Doc
         return "difference", True
     elif m.dimension != "duration" and COUNT_RISE_RE.search(clause_before[-24:]):
         return "difference", False
-    return ("target" if _planned(clause_before, plain[-40:], section) else base), False
+    # the cue must stand in the figure's own statement: a ;-part speaks of its own thing (有望翻一番…;比重提高到)
+    reach = min(40, m.start - ctx.bounds.statement(m.start)[0])
+    own = plain[-reach:] if reach > 0 else ""
+    return ("target" if _planned(clause_before, own, section) else base), False
 
 
 def _planned(clause_before: str, window: str, section: Section | None) -> bool:
