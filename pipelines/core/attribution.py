@@ -376,6 +376,9 @@ def region_of(m: Mention, kind: str, sent_start: int, ctx: DocContext,
         if scope and nxt in ("第", "首"):
             continue
         return _resolve(rm, ctx), ("clause" if rm.start >= clause_start else "sentence")
+    place = ctx.doc.place_at(m.start)
+    if place is not None:
+        return place, "paragraph"  # 某市方面,…: the paragraph speaks of that place
     return ctx.region, ("document" if ctx.region is not None else "none")
 
 

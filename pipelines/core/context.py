@@ -28,8 +28,8 @@ from .layout import (
 )
 from .metadata import DocRecord, date_of
 from .periods import Period, find_periods
-from .regions import Region
-from .vocab import alternation, rows
+from .regions import Region, gazetteer
+from .vocab import alternation, rows, words
 
 WORK_REPORT = "work_report"
 COMMUNIQUE = "communique"
@@ -89,11 +89,21 @@ class DocumentContext:
     # (a news item that reports 截至2021年底… writes of 2021); such periods say so (source "inferred").
     inferred_year: int | None = None
     sections: list[Section] = field(default_factory=list)
+    # paragraphs that open with a place (某市方面,…): (start, end, region)
+    place_paragraphs: list[tuple[int, int, Region]] = field(default_factory=list)
     furniture: SpanSet = field(default_factory=lambda: SpanSet([]))
     datelines: SpanSet = field(default_factory=lambda: SpanSet([]))
 
     def __post_init__(self) -> None:
         self._starts = [s.start for s in self.sections]
+        self._place_starts = [p[0] for p in self.place_paragraphs]
+
+    def place_at(self, pos: int) -> Region | None:
+        """The place the paragraph around ``pos`` opens with, if it opens with one (某市方面,…)."""
+        i = bisect.bisect_right(self._place_starts, pos) - 1
+        if i >= 0 and pos < self.place_paragraphs[i][1]:
+            return self.place_paragraphs[i][2]
+        return None
 
     def section_at(self, pos: int) -> Section | None:
         i = bisect.bisect_right(self._starts, pos) - 1
@@ -143,9 +153,30 @@ def build_context(norm: str, layout: Layout, record: DocRecord, region: Region |
     inferred = None if year else max((p.last_year for p in periods if p.last_year <= 2100), default=None)
     datelines = dateline_spans(layout)
     return DocumentContext(
-        record, layout, region, genre, year, inferred, sections(norm, layout, genre, year),
-        SpanSet(layout.furniture()), SpanSet(datelines),
-    )  # fmt: skip
+        record, layout, region, genre, year, inferred, sections=sections(norm, layout, genre, year),
+        place_paragraphs=place_paragraphs(layout, region), furniture=SpanSet(layout.furniture()),
+        datelines=SpanSet(datelines),
+    )
+
+
+def place_paragraphs(layout: Layout, doc_region: Region | None) -> list[tuple[int, int, Region]]:
+    """Paragraphs that open with a place and 方面: the place they speak of (a county's name shared with
+    other cities is the one in the document's region)."""
+    gaz = gazetteer()
+    out = []
+    for ln in layout.body_lines():
+        name = gaz.name_at(ln.text) if ln.role == PARAGRAPH else None
+        if name and ln.text.startswith(_region_openers(), len(name)):
+            rm = gaz.mentions(name)[0]
+            r = rm.region or (gaz.resolve_shared(rm, doc_region) if rm.candidates else None)
+            if r is not None:
+                out.append((ln.start, ln.end, r))
+    return out
+
+
+@cache
+def _region_openers() -> tuple[str, ...]:
+    return words("region_openers.txt")
 
 
 def sections(norm: str, layout: Layout, genre: str | None, year: int | None) -> list[Section]:
