@@ -49,6 +49,7 @@ BASE_GAP_RE = re.compile(r"(?:末|底)?的")
 PAST_RE = re.compile(r"已|累计|截至|截止|实现了|完成了|建成了|达到了|先后")
 # A figure summed over a span (累计建成, 五年共新增, 年均): of the whole span, not of its last year.
 CUE_WINDOW = 60
+WHOLE_REGION_RE = re.compile(r"全[省市区州县国]")
 REGION_REACH = 400  # a statement's subject is named within this many characters before its figure
 LEAD_REACH = 24  # lead words before a clause's subject (其中, 在, 截至目前) are short
 FRAME_WINDOW = 80  # 在…的情况下 spans a few dozen characters
@@ -531,6 +532,13 @@ def _previous_clause_subject(ctx: DocContext, clause_start: int, sent_start: int
     return subject if 2 <= len(subject) <= MAX_LABEL else ""
 
 
+def _induced(clause_before: str) -> bool:
+    """带动某地进出口415亿元: an amount a project brought about; but 带动全市上云企业超过5.4万家 states the whole
+    region's total (全市, 全省: a total), which is the metric's."""
+    m = _induced_re().search(clause_before)
+    return m is not None and not WHOLE_REGION_RE.search(m.group())
+
+
 @cache
 def _induced_re() -> re.Pattern[str]:
     """带动某地进出口: the verb and up to a label's length before the figure, within its clause."""
@@ -629,7 +637,7 @@ def attribute(mentions: list[Mention], ctx: DocContext, catalog: MetricCatalog |
         label, subject = metric_label(m, kind, clause, ctx, prev_subject, prev_end, next_start, prev_label)
         if m.start in item_labels:
             label, subject = _with_kind(item_labels[m.start], kind), item_labels[m.start]
-        induced = _induced_re().search(clause_before[-CUE_WINDOW:]) is not None
+        induced = _induced(clause_before[-CUE_WINDOW:])
         if m.hint == "rank_move" and (not label or label in GENERIC_LABEL):
             # 较上年提升3位: a move in the ranking just reported.
             label = (prev_label if prev_label.endswith("排名") else "排名") + ("下降" if negative else "提升")
