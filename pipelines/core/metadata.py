@@ -46,10 +46,8 @@ HAN_BEFORE_RE = regex.compile(r"\p{Han}{1,12}$")
 BRACKET_TITLE_RE = regex.compile(r"【([^】]{4,60})】.*")
 TITLE_SPLIT_RE = regex.compile(r"——|—|\s{2,}")
 NOT_ADDRESSEE_RE = regex.compile(r"各位|同志们|女士们|先生们|来源|时间|索引|发布|主题|文号")
-SPEECH_DATE_RE = regex.compile(r"——\s*" + DATE_CN_RE.pattern)
 SESSION_LEAD_RE = regex.compile(r"^.*(?:关于|在|于|对)")
 SPACES_RE = regex.compile(r"\s+")
-SECTION_RE = regex.compile(r"^\s*(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d+[.、])")
 SELF_AGENCY_RE = regex.compile(r"我(厅|局|委|办)")
 SHORT_AGENCY_RE = regex.compile(r"(?P<unit>自治区|省|市|县|区|州)(?P<body>\p{Han}{1,10}?)(?P<suffix>局|厅|委员会|委|办公室)")
 OWN_GOVERNMENT_RE = regex.compile(r"(?P<unit>自治区|省|市|区|县|州|旗|盟)?(?:人民)?政府")
@@ -101,10 +99,6 @@ def parse_date(m: regex.Match[str]) -> str | None:
 def _iso(m: regex.Match[str]) -> str | None:
     y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
     return f"{y:04d}-{mo:02d}-{d:02d}" if 1 <= mo <= 12 and 1 <= d <= 31 else None
-
-
-def _lines(norm: str) -> list[str]:
-    return [ln.strip(" •·\t") for ln in norm.split("\n") if ln.strip(" •·\t")]
 
 
 def title_of(layout: Layout, norm: str) -> str | None:

@@ -109,10 +109,6 @@ class Gazetteer:
     def region(self, code: str) -> Region:
         return self.by_code[code]
 
-    def lookup(self, name: str) -> Region | None:
-        code = self.names.get(name)
-        return self.by_code[code] if code else None
-
     def city_of(self, r: Region) -> Region:
         """The prefecture-level unit of a county or district (or the municipality itself)."""
         if r.level != "county":
