@@ -217,16 +217,19 @@ def build_layout(norm: str, field_label: re.Pattern[str], agency: re.Pattern[str
     lines = [_mark_session(ln, session) for ln in lines]
     title = _find_title([ln for ln in lines[:body] if not agency.match(ln.text)], session)
     signer, org, role = _find_signer(lines[:body])
-    lines = [
-        Line(ln.start, ln.end, ln.text, TITLE)
-        if ln is title or (title and ln.role == "" and (ln.text == title.text or title.start <= ln.start < title.end))
-        else Line(ln.start, ln.end, ln.text, ln.role or (SIGNER if ln is signer else HEADER))
-        for ln in lines
-    ]  # fmt: skip
-    title = title if title is not None and title.start < title.end else None
+    lines = _mark_headings([_settled(ln, title, signer) for ln in lines], body)
     signer = next((ln for ln in lines if ln.role == SIGNER), None)
-    lines = _mark_headings(lines, body)
     return Layout(lines, body, title, session, signer, org, role)
+
+
+def _settled(ln: Line, title: Line | None, signer: Line | None) -> Line:
+    """A header line's last role: the title (a line of a wrapped title, or a repeat of the title line),
+    the signer, or another header line."""
+    if ln.role:
+        return ln
+    if title is not None and (ln.text == title.text or title.start <= ln.start < title.end):
+        return Line(ln.start, ln.end, ln.text, TITLE)
+    return Line(ln.start, ln.end, ln.text, SIGNER if ln is signer else HEADER)
 
 
 def _find_session(norm: str, header: list[Line]) -> Session | None:
