@@ -325,7 +325,27 @@ def _opens_clause(rm: RegionMention, ctx: DocContext) -> bool:
 @cache
 def _address_re() -> re.Pattern[str]:
     names = [*words("address_suffixes.txt"), *words("organisation_suffixes.txt")]
-    return regex.compile(rf"[\p{{Han}}]{{0,8}}?(?:{alternation(names)})")
+    return regex.compile(rf"[\p{{Han}}]{{1,4}}?(?:{alternation(names)})")  # a name between: 某省农业大学, not 某市医院
+
+
+def _names_a_unit(rm: RegionMention, ctx: DocContext) -> bool:
+    """某市某区某街道, 某省农业大学: the place begins a smaller unit's or an organisation's name; not where a
+    metric follows it (某市医院床位数 is the city's)."""
+    if not _address_re().match(ctx.norm, rm.end):
+        return False
+    names = metric_catalog().by_prefix.get(ctx.norm[rm.end : rm.end + 2], ())
+    return not any(ctx.norm.startswith(n, rm.end) for n in names)
+
+
+def _carries(rm: RegionMention, ctx: DocContext) -> bool:
+    """Whether a place in an earlier clause of the statement is the subject of the clauses after it: it
+    opens its clause, and 全国 only where its clause names no other place (全国软件业务收入…,增长10%)."""
+    if not _opens_clause(rm, ctx):
+        return False
+    if rm.self_ref != NATIONAL_REF:
+        return True
+    a, b = ctx.bounds.clause(rm.start)
+    return not any(o is not rm and o.region is not None for o in ctx.regions.before(a, b))
 
 
 def _resolve(rm: RegionMention, ctx: DocContext) -> Region | None:
@@ -348,9 +368,9 @@ def region_of(m: Mention, kind: str, sent_start: int, ctx: DocContext,
     for rm in ctx.regions.before(max(sent_start, m.start - REGION_REACH), m.start):
         if ctx.doc.datelines.covers(rm.start, rm.end) or ctx.quoted.covers(rm.start, rm.end):
             continue  # 新华社某地3月5日电: where the reporter filed; “甲—乙”航线: part of a name
-        if rm.start < clause_start and (rm.self_ref == NATIONAL_REF or not _opens_clause(rm, ctx)):
-            # 连通某市,5G基站达到…: a place inside an earlier clause is not the subject of this one; 全国 scopes
-            # only its own clause (全国高校…中心落户某省,创建3个基地)
+        if rm.start < clause_start and not _carries(rm, ctx):
+            # 连通某市,5G基站达到…: a place inside an earlier clause is not the subject of this one; nor is 全国
+            # that qualifies a noun in a clause naming another place (全国高校…中心落户某省,创建3个基地)
             continue
         prev = ctx.norm[max(0, rm.start - 2) : rm.start]
         nxt = ctx.norm[rm.end : rm.end + 1]
@@ -361,8 +381,8 @@ def region_of(m: Mention, kind: str, sent_start: int, ctx: DocContext,
             if len(between) <= 3:
                 break  # 广州、深圳、惠州、中山4个园区: a list of members; the figure is the document region's
             continue  # 在甲区、乙区和丙区形成集聚: places where something is, not whose figure it is
-        if _address_re().match(ctx.norm, rm.end):
-            continue  # 某市某区某路街道某社区, 某省农业大学: an address, a smaller unit's or an organisation's name
+        if _names_a_unit(rm, ctx):
+            continue  # 某市某区某街道某社区, 某省农业大学: an address, a smaller unit's or an organisation's name
         if prev.endswith(("高于", "低于", "快于", "慢于", "比", "较", "超过")):
             continue  # a comparison base
         if rm.self_ref == "national" and ctx.norm.startswith(("人民", "各族", "上下"), rm.end):
