@@ -53,6 +53,8 @@ NUMBERED_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|\([一二
 TOP_HEADING_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+[章部分节])")
 HEADING_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d+[.、]|第[一二三四五六七八九十]+)")
 _HEADER_LIMIT = 40
+_TITLE_MAX = 80  # a longer line is text, not a title or a header field
+_DIGIT_RE = re.compile(r"\d")  # a menu has no figures: 杭州 2.1万亿元 宁波 1.8万亿元 is a table row
 _URL_RE = re.compile(r"(?:https?://|www\.)[\w.-]+")
 _SPACED_RE = re.compile(r"^(?:\S )+\S$")  # 政 府 工 作 报 告: a title set with a space after each character
 _MENU_SPLIT_RE = re.compile(r"[\s|｜/·>]+")
@@ -166,7 +168,7 @@ def _is_menu(text: str) -> bool:
     """A site's menu bar: three or more short items between | or spaces, one of them a menu word, or five
     and more (首页 | 时政 | 经济 | 湖南频道)."""
     items = [p for p in _MENU_SPLIT_RE.split(text) if p]
-    if len(items) < 3 or any(len(p) > 8 for p in items) or all(len(p) == 1 for p in items):
+    if len(items) < 3 or any(len(p) > 8 or _DIGIT_RE.search(p) for p in items) or all(len(p) == 1 for p in items):
         return False
     return len(items) >= 5 or "|" in text or any(p in _chrome_words() or p.endswith("首页") for p in items)
 
@@ -179,7 +181,7 @@ def _is_body_start(text: str, field_label: re.Pattern[str]) -> bool:
         return not is_chrome(text) and field_label.match(text) is None
     if NUMBERED_RE.match(text) and not is_chrome(text):
         return True
-    return (len(text) >= 20 and "。" in text) or (len(text) >= 60 and "," in text)
+    return (len(text) >= 10 and "。" in text) or (len(text) >= 60 and "," in text) or len(text) > _TITLE_MAX
 
 
 def _header_role(text: str, labelled: bool) -> str | None:
@@ -200,8 +202,10 @@ def build_layout(norm: str, field_label: re.Pattern[str], agency: re.Pattern[str
     """Lines and their roles. ``field_label`` matches the label of a header field, ``agency`` the name
     of an agency (the metadata's): an agency line is no title."""
     raw = split_lines(norm)
-    # The body starts at a salutation, a numbered section or a sentence; without one, after the first line.
-    body = next((i for i, (_, _, t) in enumerate(raw[:_HEADER_LIMIT]) if _is_body_start(t, field_label)), min(len(raw), 1))
+    # The body starts at a salutation, a numbered section, a sentence or a line too long for a title; without
+    # one, after the first line (a title) where there are more.
+    body = next((i for i, (_, _, t) in enumerate(raw[:_HEADER_LIMIT]) if _is_body_start(t, field_label)),
+                1 if len(raw) > 1 else 0)  # fmt: skip
     lines: list[Line] = []
     value_next = False
     for i, (a, b, t) in enumerate(raw):

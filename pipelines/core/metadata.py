@@ -12,10 +12,23 @@ from importlib import resources
 
 import regex
 
-from .layout import CAPTION, CHROME, DATE, FIELD, HEADER, Layout, SpanSet, build_layout, dateline_spans
+from .layout import (
+    CAPTION,
+    CHROME,
+    DATE,
+    FIELD,
+    HEADER,
+    SESSION,
+    SIGNER,
+    TITLE,
+    Layout,
+    SpanSet,
+    build_layout,
+    dateline_spans,
+)
 from .numerals import CN_DIGIT_CHARS, parse_chinese_integer
 from .regions import NATIONAL_CODE, PROVINCE_ABBREVIATIONS, Gazetteer, Region, RegionMention, gazetteer
-from .vocab import rows
+from .vocab import rows, words
 
 CN_NUM = "一二三四五六七八九十"
 AGENCY_SUFFIX = r"(?:调查队|局|厅|委员会|委|办公室|办公厅|人民政府|政府|中心|部|院|署|处|办|管委会|协会)"
@@ -50,6 +63,7 @@ SESSION_LEAD_RE = regex.compile(r"^.*(?:关于|在|于|对)")
 SPACES_RE = regex.compile(r"\s+")
 SELF_AGENCY_RE = regex.compile(r"我(厅|局|委|办)")
 SHORT_AGENCY_RE = regex.compile(r"(?P<unit>自治区|省|市|县|区|州)(?P<body>\p{Han}{1,10}?)(?P<suffix>局|厅|委员会|委|办公室)")
+TITLE_AGENCY_RE = regex.compile(r"([\p{Han}()]{2,30}?)(?:关于|:)")
 OWN_GOVERNMENT_RE = regex.compile(r"(?P<unit>自治区|省|市|区|县|州|旗|盟)?(?:人民)?政府")
 REPRESENT_RE = regex.compile(r"我代表([\p{Han}]{0,12}?(?:人民政府|国务院|政府))")
 # 记者从某省商务厅获悉: the agency a news item's figures come from.
@@ -197,6 +211,12 @@ def _level_of_office(role: str) -> str | None:
         if role.endswith(row["office"]):
             return row["level"]
     return None
+
+
+def title_agency(title: str | None) -> str | None:
+    """某市发展和改革委员会关于…的答复, 国家统计局:上半年…: the agency a title opens with."""
+    m = TITLE_AGENCY_RE.match(title or "")
+    return m.group(1) if m and AGENCY_RE.match(m.group(1)) else None
 
 
 def _most_specific(mentions: list[RegionMention], gaz: Gazetteer, source: str | None = None) -> Region | None:
@@ -371,10 +391,18 @@ def parse_metadata(doc_id: str, norm: str, gaz: Gazetteer, mentions: list[Region
     signature = next((ln for ln in reversed(body[-5:]) if AGENCY_RE.match(ln)), None)
     if mentions is None:
         mentions = gaz.mentions(norm)
-    datelines = SpanSet(dateline_spans(layout))
-    mentions = [rm for rm in mentions if not datelines.covers(rm.start, rm.end)]  # 新华社北京…电: not the subject
-    cues = (header_agency or signature, rec.title, rec.session, layout.signer_org, "".join(meaningful[:4]))
-    region = find_doc_region(cues, mentions, gaz, rec.doc_number, norm, _level_of_office(layout.signer_role))
+    # 新华社北京…电 and 来源: 某日报 name where a reporter filed and who published: not the document's subject
+    aside = SpanSet(dateline_spans(layout) + layout.furniture())
+    mentions = [rm for rm in mentions if not aside.covers(rm.start, rm.end)]
+    # the title's own agency (某局关于…, 国家统计局:…) before a header agency line, which may be the site's owner;
+    # header fields (来源: 某日报) name a publisher, not the document's place
+    own = title_agency(rec.title)
+    named = [ln.text for ln in layout.header_lines() if ln.role in (HEADER, TITLE, SESSION, SIGNER)]
+    if own and own.startswith(words("national_bodies.txt")) and not gaz.mentions(rec.title or ""):
+        region = gaz.region(NATIONAL_CODE)
+    else:
+        cues = (own or header_agency or signature, rec.title, rec.session, layout.signer_org, "".join(named[:4]))
+        region = find_doc_region(cues, mentions, gaz, rec.doc_number, norm, _level_of_office(layout.signer_role))
     rec.region = region.name if region else None
     rec.region_code = region.code if region else None
     # a report signed by a head of government is that government's; else the header's agency, the signature…

@@ -88,9 +88,9 @@ class Gazetteer:
                 continue
             names.setdefault(r.name, code)
             if r.level in ("province", "prefecture"):
-                short = _short_name(r.name)
-                if short and len(short) >= 2 and short not in names:
-                    names[short] = code
+                for short in _short_names(r.name):
+                    if len(short) >= 2 and short not in names:
+                        names[short] = code
         self.names = names
         self.shared = {n: tuple(self.by_code[c] for c in codes) for n, codes in shared.items() if n not in names}
         self.self_refs = self_words()
@@ -178,6 +178,16 @@ class Gazetteer:
             if len(inside) == 1:
                 return inside[0]
         return None
+
+
+def _short_names(name: str) -> list[str]:
+    """广东 for 广东省; 湘西 and 湘西州 for 湘西土家族苗族自治州 (what stands before its first people's name)."""
+    if name.endswith("自治州"):
+        cut = min((i for i in (name.find(g) for g in words("ethnic_groups.txt")) if i > 0), default=-1)
+        if cut > 0:
+            return [name[:cut] + "州", name[:cut]]
+    short = _short_name(name)
+    return [short] if short else []
 
 
 def _short_name(name: str) -> str:
