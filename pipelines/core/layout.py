@@ -174,6 +174,8 @@ def _is_menu(text: str) -> bool:
 
 
 def _is_body_start(text: str, field_label: re.Pattern[str]) -> bool:
+    if field_label.match(text):
+        return False  # a labelled header line (索引号:… 发布机构:… on one line), however long
     if len(text) <= 100 and CAPTION_RE.search(text):
         return False  # a photo caption above the title is a sentence, but not the body's first
     if SALUTATION_RE.match(text) and len(text) <= 26:
