@@ -651,7 +651,7 @@ def attribute(mentions: list[Mention], ctx: DocContext, catalog: MetricCatalog |
         region, region_source = region_of(m, kind, max(s_start, ctx.bounds.statement(m.start)[0]), ctx,
                                           respective.get(m.start))  # fmt: skip
         period, period_source = period_of(m, kind, s_start, ctx)
-        if kind in ("level", "share") and _after_reference_year(period, ctx):
+        if kind in ("level", "share") and _after_reference_year(period, ctx) and not PAST_RE.search(clause_before[-CUE_WINDOW:]):
             kind = "target"  # 明年新增4000万千瓦: a figure of a year still to come is planned
         next_start = mentions[k + 1].start if k + 1 < len(mentions) else len(ctx.norm)
         label, subject = metric_label(m, kind, clause, ctx, prev_subject, prev_end, next_start, prev_label)

@@ -27,7 +27,7 @@ from .layout import (
     genre_of_title,
 )
 from .metadata import DocRecord, date_of
-from .periods import Period, find_periods
+from .periods import COMPARISON_BEFORE, Period, find_periods
 from .regions import Region, gazetteer
 from .vocab import alternation, rows, words
 
@@ -43,6 +43,7 @@ _OPENER_START = 6  # the period stands within the first characters (刚刚过去
 _CLAUSE_WINDOW = 60
 _PART_OPENER_RE = re.compile(r"^(?:今年|本年|全年)?(?P<h>上|下)半年|^(?:今年)?第?(?P<q>[一二三四1-4])季度")
 _CN_Q = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+COMPARED_AFTER = ("相比", "同期相比", "同期")
 _SENTENCE_SPLIT_RE = re.compile(r"(?<=[。!?])")
 _INTERJECTION_RE = re.compile(r"^[^,。!?]{1,6}!")  # 各位代表!
 _STAT_YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年.*公报")
@@ -133,6 +134,18 @@ def _date_under_title(layout: Layout) -> str | None:
     return None
 
 
+def _target_date(norm: str, start: int) -> bool:
+    """到2030年, 至2027年 date a target; 截至2024年底 dates a result."""
+    before = norm[max(0, start - 2) : start]
+    return before.endswith(("到", "至")) and not before.startswith(("截", "止"))
+
+
+def _early_report(record: DocRecord, genre: str | None) -> bool:
+    """A work report given in the first quarter plans the year it is given in (2026年重点工作 in January)."""
+    date = record.reply_date or record.publish_date
+    return genre == WORK_REPORT and date is not None and int(date[5:7]) <= 3
+
+
 def reference_year(record: DocRecord, genre: str | None) -> int | None:
     """The year a document is written in, which 今年/目前 speak of; a communiqué's is its statistical year."""
     if genre == COMMUNIQUE and record.title:
@@ -150,10 +163,13 @@ def build_context(norm: str, layout: Layout, record: DocRecord, region: Region |
     if genre == COMMUNIQUE and record.reply_date is None:
         record.reply_date = _date_under_title(layout)
     year = reference_year(record, genre)
-    inferred = None if year else max((p.last_year for p in periods if p.last_year <= 2100), default=None)
+    # the latest year a dateless text reports on: not a target date (到2030年) nor a plan's span
+    reported = [p.last_year for p in periods if "-" not in p.label and p.last_year <= 2100
+                and not _target_date(norm, p.start)]  # fmt: skip
+    inferred = None if year else max(reported, default=None)
     datelines = dateline_spans(layout)
     return DocumentContext(
-        record, layout, region, genre, year, inferred, sections=sections(norm, layout, genre, year),
+        record, layout, region, genre, year, inferred, sections=sections(norm, layout, genre, year, _early_report(record, genre)),
         place_paragraphs=place_paragraphs(layout, region), furniture=SpanSet(layout.furniture()),
         datelines=SpanSet(datelines),
     )
@@ -179,7 +195,7 @@ def _region_openers() -> tuple[str, ...]:
     return words("region_openers.txt")
 
 
-def sections(norm: str, layout: Layout, genre: str | None, year: int | None) -> list[Section]:
+def sections(norm: str, layout: Layout, genre: str | None, year: int | None, early: bool = False) -> list[Section]:
     """Headings and period openers in text order; a heading without a period of its own keeps its top
     heading's; an opener (at the start of a paragraph or of a sentence in it) holds until the next opener
     or heading. An opener that looks back (过去五年, 一年来) is a review, one that looks ahead a plan."""
@@ -189,7 +205,7 @@ def sections(norm: str, layout: Layout, genre: str | None, year: int | None) -> 
     span: str | None = None
     for ln in layout.body_lines():
         if ln.role == HEADING:
-            sec = _heading_section(ln.start, ln.text, year, genre, top, future)
+            sec = _heading_section(ln.start, ln.text, year, early, top, future)
             span = _span_in(ln.text) or (span if not sec.top else None)
             if sec.top:
                 top = sec
@@ -214,7 +230,7 @@ def sections(norm: str, layout: Layout, genre: str | None, year: int | None) -> 
     return out
 
 
-def _heading_section(start: int, text: str, year: int | None, genre: str | None, top: Section | None,
+def _heading_section(start: int, text: str, year: int | None, early: bool, top: Section | None,
                      future: bool) -> Section:  # fmt: skip
     is_top = TOP_HEADING_RE.match(text) is not None
     found = find_periods(text) if ("年" in text or "五" in text) else []
@@ -228,8 +244,8 @@ def _heading_section(start: int, text: str, year: int | None, genre: str | None,
         future = False
     if p is not None and year is not None and "review" not in cues:
         first = int(p.label[:4])
-        if first > year or (first == year and genre == WORK_REPORT):
-            future = True  # 2026年重点工作 in a report given in 2026: a plan
+        if first > year or (first == year and early):
+            future = True  # 2026年重点工作 in a report given early in 2026: a plan
     if p is None and not is_top and top is not None:
         return Section(start, top.period, top.last_year, "heading", future, False)
     return Section(start, p.label if p else None, p.last_year if p else None, "heading", future, is_top)
@@ -272,11 +288,16 @@ def since(p: Period, text: str, genre: str | None, year: int | None) -> tuple[st
     return (f"{first}-{last}", last) if last > first else (str(first), first)
 
 
+def _compared(head: str, p: Period) -> bool:
+    """与2019年相比, 较2019年: the period is what the figures are compared with, not theirs."""
+    return head[: p.start].endswith(COMPARISON_BEFORE) or head.startswith(COMPARED_AFTER, p.end)
+
+
 def _opener(text: str, genre: str | None, year: int | None, relative_only: bool = False) -> tuple[str, int] | None:
     """The period a paragraph opens with, if it opens with one: (label, last year)."""
     head = re.split(r"[,:;。]", text[:_CLAUSE_WINDOW], maxsplit=1)[0]
     found: list[Period] = [] if relative_only else find_periods(head[:_OPENER_WINDOW])
-    if found and found[0].start <= _OPENER_START and not head.startswith(("到", "至")):
+    if found and found[0].start <= _OPENER_START and not head.startswith(("到", "至")) and not _compared(head, found[0]):
         return since(found[0], head, genre, year)  # 2025年,… / 刚刚过去的2025年是… / “十四五”这五年
     if year is None:
         return None
