@@ -24,6 +24,7 @@ from .layout import (
     Layout,
     SpanSet,
     build_layout,
+    dateline_re,
     dateline_spans,
 )
 from .numerals import CN_DIGIT_CHARS, parse_chinese_integer
@@ -69,7 +70,6 @@ REPRESENT_RE = regex.compile(r"我代表([\p{Han}]{0,12}?(?:人民政府|国务�
 # 记者从某省商务厅获悉: the agency a news item's figures come from.
 REPORTED_BY_RE = regex.compile(rf"从([\p{{Han}}]{{2,20}}?{AGENCY_SUFFIX})(?:获悉|了解到|获得的数据)")
 # 新华社某地3月5日电(记者 某某) before the first words of a news item.
-DATELINE_LEAD_RE = regex.compile(r"^[^,。]{0,20}?\d{1,2}月\d{1,2}日(?:电|消息|讯)\s*(?:\([^)]{0,30}\))?")
 NEWS_SOURCE_RE = regex.compile(rf"^([\p{{Han}}]{{2,16}}{AGENCY_SUFFIX})(?:统计显示|数据显示|消息|发布|表示|公布)")
 
 
@@ -308,7 +308,7 @@ def find_responder(lines: list[str], norm: str, region: Region | None, doc_numbe
     m = REPRESENT_RE.search(opening or norm[:400])
     if m:
         return own_government(m.group(1), region)
-    lead = DATELINE_LEAD_RE.sub("", opening) if opening else norm[:80]
+    lead = dateline_re().sub("", opening) if opening else norm[:80]
     m = NEWS_SOURCE_RE.search(lead) or REPORTED_BY_RE.search(lead[:120])
     if m:
         return m.group(1)
