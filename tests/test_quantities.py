@@ -137,3 +137,236 @@ def test_letters_inside_a_code_are_not_a_unit():
     found = {m.unit for m in find_quantities("索 引 号:11410100MB1234567X/2023-00123,存储能力达39.4PB,出口带宽10Gbps。")}
     assert found == {"byte", "bit/s"}
     assert [m.value for m in find_quantities("11410100MB1234567X")] == []
+
+
+# --- issue 14: the figures real reports hold that the seeds never showed -------------------------------
+
+
+def spans(text: str) -> list[tuple[str, float, str]]:
+    return [(text[q.start : q.end], float(q.value), q.unit) for q in find_quantities(text)]
+
+
+def facts(text: str) -> list[tuple[str, float, str, str, str]]:
+    return [(f.text, f.value, f.unit, f.kind, f.qualifier) for f in extract_text("t", text).facts]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Ordinals of congresses, committees and plenums: the number names the meeting.
+        "全县上下认真学习贯彻党的二十届四中全会精神。",
+        "按照市委九届历次全会部署推进工作。",
+        "认真落实州委十一届七次、八次全会和州委经济工作会议要求。",
+        "在省十四届人大四次会议上作报告。",
+        "按照十三届区委六次全会的部署。",
+        # Spans of time that are the period itself, not a measured duration.
+        "过去五年，我们团结带领全市人民攻坚克难。",
+        "这五年，是全县经济总量跨越最快的五年。",
+        "五年来，我们始终把民生放在首位。",
+        "回顾极不平凡的五年，成绩来之不易。",
+        "未来三年，重点建设一批产业园区。",
+        "今后五年是全面建设的关键时期。",
+        "堤防工程按五十年一遇标准建设，城区防洪达到二十年一遇。",
+        "高校毕业生去向落实率为近六年最高。",
+        "棉花单产创近十届最好成绩。",
+        # Voltage classes name a kind of line or station.
+        "开工建设一批750千伏输变电工程和330千伏线路。",
+        "推进±800千伏特高压直流输电工程前期工作。",
+        "建成220kV变电站。",
+        # Thresholds that define a class rather than measure something.
+        "1000Mbps及以上用户占比提高。",
+        "推动50户以上自然村通硬化路。",
+        "营收十亿以上企业加快成长。",
+        "年主营业务收入2000万元以上的工业企业保持增长。",
+        "谋划10亿元以上项目。",
+        # Addressees and page furniture.
+        "王建国等12名代表：你们提出的建议收悉。",
+        "赵敏等3位委员：你们好！",
+        "发布时间：2025-06-18 10:25:41 浏览次数：3567次 阅读量：2.1万",
+        "【字号：大 中 小】 点击数：892次 阅读 1456 次",
+        # 二 alone before a classifier is an ordinal (二轮, 二类); a count says 两.
+        "开展二轮延包试点，第一、二轮督察反馈问题整改到位。",
+        "主要河流断面水质稳定保持二类。",
+        # Two-digit growth is not a count of 位.
+        "新能源汽车产量保持两位数增长。",
+        "综合实力居全国前列。",
+    ],
+)
+def test_not_figures(text):
+    assert spans(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "value", "unit"),
+    [
+        ("新增变电容量860万千伏安。", "860万千伏安", 8.6e9, "VA"),
+        ("全年新增主变容量1500MVA。", "1500MVA", 1.5e9, "VA"),
+        ("光伏装机容量达到3.2GW。", "3.2GW", 3.2e9, "W"),
+        ("新型储能规模达到450MW,", "450MW", 4.5e8, "W"),
+        ("新增装机容量2600兆瓦。", "2600兆瓦", 2.6e9, "W"),
+        ("特高压输电电压达到1100千伏。", "1100千伏", 1.1e6, "V"),
+        ("举办招聘活动860场次。", "860场次", 860, "场次"),
+        ("改造老旧小区35万平米。", "35万平米", 3.5e5, "m2"),
+        ("新建厂房12.5万平方米。", "12.5万平方米", 1.25e5, "m2"),
+        ("政务云存储容量达2.8T。", "2.8T", 2.8e12, "byte"),
+        ("城域网出口带宽达到12Tbps。", "12Tbps", 1.2e13, "bit/s"),
+        ("千兆接入速率达到1Gbps,", "1Gbps", 1e9, "bit/s"),
+        ("家庭宽带平均速率380Mbps。", "380Mbps", 3.8e8, "bit/s"),
+        ("治理水土流失1.6万公顷。", "1.6万公顷", 1.6e8, "m2"),
+        ("全年发电量达到86亿千瓦时。", "86亿千瓦时", 8.6e12, "Wh"),
+    ],
+)
+def test_engineering_and_other_units(text, surface, value, unit):
+    s, v, u, _ = one(text)
+    assert (s, u) == (surface, unit)
+    assert v == pytest.approx(value, rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "value", "unit"),
+    [("单位产值能耗降至0.46千克标准煤。", "0.46千克", 0.00046, "t"), ("年发电量2千瓦时", "2千瓦时", 2000, "Wh"),
+     ("高于全省1.5百分点。", "1.5百分点", 1.5, "pp")],
+)
+def test_a_thousand_or_hundred_that_begins_the_unit_is_not_a_multiplier(text, surface, value, unit):
+    s, v, u, _ = one(text)
+    assert (s, u) == (surface, unit) and v == pytest.approx(value)
+
+
+@pytest.mark.parametrize("text", ["8.2027年重点工作：", "到二三五年基本实现现代化。"])
+def test_years_written_oddly_are_not_durations(text):
+    assert spans(text) == []
+
+
+def test_counts_in_a_list_of_events_are_counts():
+    assert [s for s, _, _ in spans("成功举办3届茶博会、2届农交会。")] == ["3届", "2届"]
+    assert [s for s, _, _ in spans("新培育40户以上数字化工厂。")] == ["40户"]  # 户 counts the factories
+
+
+def test_a_thousand_before_a_word_that_is_no_unit_is_not_a_count():
+    assert [u for _, _, u in spans("新建330千伏的线路,累计3千")] == []
+
+
+def test_a_permille_keeps_its_sign():
+    assert spans("人口自然增长率为-0.86‰。") == [("-0.86‰", pytest.approx(-0.086), "%")]
+    assert spans("出生率为6.4‰。") == [("6.4‰", pytest.approx(0.64), "%")]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("高新技术企业数量实现翻番。", 2), ("研发投入翻了一番。", 2), ("旅游收入翻了两番。", 4), ("利润翻三番。", 8)],
+)
+def test_doublings(text, value):
+    assert [(u, v) for _, v, u in spans(text)] == [("倍", value)]
+
+
+def test_several_doublings_are_each_a_doubling_not_a_count():
+    found = spans("五年间实现四个翻番，做到“双翻番”。")
+    assert [(u, v) for _, v, u in found] == [("倍", 2)]  # the quoted slogan is a name
+    assert [(s, v) for s, v, u in spans("三项指标实现双翻番。") if u == "倍"] == [("双翻番", 2)]
+
+
+def test_a_number_broken_by_a_line_break_is_one_figure():
+    text = "全县地区生产总值83.26亿\n元,增长5%。"
+    q = find_quantities(text)[0]
+    assert (text[q.start : q.end], float(q.value), q.unit) == ("83.26亿\n元", 8.326e9, "CNY")
+
+
+def test_a_number_glued_to_letters_is_read_when_it_carries_a_unit():
+    assert spans("全省GDP4521.3亿元,增长6%。")[0] == ("4521.3亿元", pytest.approx(4.5213e11), "CNY")
+    # Codes and names stay out: a train number, an aircraft, a pollutant.
+    assert spans("乘坐K1234次列车，C919客机交付，PM2.5年均浓度下降") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "value", "unit"),
+    [
+        ("城镇新增就业٣٫٥万人。", "٣٫٥万人", 35000, "人"),
+        ("新增企业٥٠家。", "٥٠家", 50, "家"),
+        ("新增农户１２.５万户。", "１２.５万户", 125000, "户"),
+        ("建成基站१२००个。", "१२००个", 1200, "个"),
+    ],
+)
+def test_digits_of_other_scripts_read_like_ascii(text, surface, value, unit):
+    s, v, u, _ = one(text)
+    assert (s, u) == (surface, unit) and v == pytest.approx(value)
+
+
+def test_digits_beyond_the_basic_plane_are_not_taken_at_all():
+    assert spans("新增就业\U0001d7d1\U0001d7d3万人,企业1\U0001d7d3家。") == []  # mathematical digits: never half-read
+
+
+def test_a_per_before_money_makes_a_rate_and_the_list_shares_it():
+    found = spans("城乡低保标准分别提高到每月720元和560元。")
+    assert found == [("720元", 720, "CNY/月"), ("560元", 560, "CNY/月")]
+    assert spans("补助标准为每人每年600元。") == [("600元", 600, "CNY/年")]
+
+
+def test_a_list_of_ranks_shares_its_cue():
+    found = [(s, v) for s, v, u in spans("三项指标分别居全国第三、第六、第十一。") if u == "rank"]
+    assert found == [("第三", 3), ("第六", 6), ("第十一", 11)]
+    found = [(s, v) for s, v, u in spans("两项指标分列全省第二和第五位。") if u == "rank"]
+    assert found == [("第二", 2), ("第五位", 5)]
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "value"),
+    [("全县经济综合实力进入全省前8位。", "前8位", 8), ("数字经济规模跻身全国城市前十强。", "前十强", 10),
+     ("营商环境评价连续两年位居全省前三。", "前三", 3), ("乡村振兴考核包揽全市前五名。", "前五名", 5)],
+)
+def test_a_top_n_is_a_rank_at_most_n(text, surface, value):
+    f = [f for f in extract_text("t", text).facts if f.unit == "rank"]
+    assert [(f.text, f.value, f.kind, f.qualifier) for f in f] == [(surface, value, "rank", "less_than")]
+
+
+def test_a_first_months_span_is_no_rank():
+    assert [u for _, _, u in spans("全国前三季度经济增长5%。")] == ["%"]
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("两类污染物排放量分别下降12.4%、7.9%。", [-12.4, -7.9]),
+        ("三项收入分别增长3.1%、4.6%、8.2%。", [3.1, 4.6, 8.2]),
+        ("三项收入分别增长3.1%4.6%8.2%。", [3.1, 4.6, 8.2]),
+        ("两项投资分别下降2.5%和0.8%。", [-2.5, -0.8]),
+    ],
+)
+def test_a_list_shares_the_kind_and_sign_of_its_cue(text, want):
+    got = [(f.kind, f.value) for f in extract_text("t", text).facts if f.unit == "%"]
+    assert got == [("growth", v) for v in want]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["财政收入" + "9" * 400 + "亿元。", "总量达一" + "亿" * 40 + "元。", "合计" + "7" * 5000 + "元。", "达到9" + "0" * 35 + "亿元。"],
+)
+def test_a_value_beyond_the_limit_is_skipped_with_a_reason(text):
+    skipped: list = []
+    assert find_quantities(text, skipped=skipped) == []
+    assert skipped and all("limit" in reason for _, _, reason in skipped)
+    assert extract_text("t", text).facts == []  # and the document goes on
+
+
+@pytest.mark.parametrize(
+    ("text", "surface"),
+    [("集聚了全区70%以上的软件企业。", "70%"), ("实施1200个以上重点项目。", "1200个"), ("引进800家以上的科技企业。", "800家"),
+     ("带动3万人以上就业。", "3万人")],
+)
+def test_a_share_or_a_count_of_the_things_is_no_threshold(text, surface):
+    assert [s for s, _, _ in spans(text)] == [surface]
+
+
+def test_values_below_the_limit_are_kept():
+    assert spans("总资产达到8.5万亿元。") == [("8.5万亿元", 8.5e12, "CNY")]
+
+
+def test_the_stored_sentence_of_a_long_line_is_a_window_around_the_figure():
+    filler = "推进项目建设和产业发展" * 60  # one line of 660 characters with no sentence punctuation
+    text = filler + "新增企业120家" + filler + "，新建学校35所" + filler
+    fs = extract_text("t", text).facts
+    assert [f.text for f in fs] == ["120家", "35所"]
+    for f in fs:
+        assert f.text in f.sentence and len(f.sentence) <= 2 * 200 + len(f.text)
+    assert fs[1].sentence.startswith("新建学校35所")  # cut at the clause mark before the figure
+    short = extract_text("t", "全市新增企业120家,同比增长5%。").facts
+    assert {f.sentence for f in short} == {"全市新增企业120家,同比增长5%"}  # as before: the sentence

@@ -8,6 +8,8 @@ canonical unit, qualifier, plus hints (sign words, rank) that attribution turns 
 from __future__ import annotations
 
 import bisect
+import csv
+import itertools
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
@@ -25,9 +27,9 @@ from .numerals import (
     parse_number,
 )
 from .text import finditer_at, normalise
-from .units import Unit, load_units, rate_denominators, unit_alternation
+from .units import Unit, load_units, other_readings, rate_denominators, unit_alternation
 
-AR = r"\d+(?:,\d{3})+(?:\.\d+)?(?![\d,])|\d+(?:\.\d+)?"
+AR = r"[0-9]+(?:,[0-9]{3})+(?:\.[0-9]+)?(?![0-9,])|[0-9]+(?:\.[0-9]+)?"
 CN = rf"[{CN_NUMERAL_CHARS}]+(?:点[{CN_DIGIT_CHARS}]+)?"
 # A multiplier run: 万, 亿, 万亿, 千万, 百亿... (never 亿千: in 1000亿千瓦时 the 千 belongs to the unit).
 MULT = "(?:[十百千]?(?:万亿|亿|万)|[十百千])"
@@ -55,10 +57,6 @@ POST_QUALIFIERS: list[tuple[str, str]] = [
 
 _POST_QUALIFIER_OF = dict(POST_QUALIFIERS)
 assert {len(w) for w in _POST_QUALIFIER_OF} == {2}, "_post_qualifier looks up two characters"
-# Words after 次/届 that make the number an ordinal of a meeting, not a count (十四届五次会议).
-MEETING_AFTER = re.compile(
-    r"(?:[" + CN_NUMERAL_CHARS + r"\d]+[次中])?(?:会议|全会|全体会议|代表大会|常委会|党代会|会上|人大|政协|人民|全国|中央|委员)"
-)
 # 约/近 end these words, where they are not qualifiers (签约34个, 最近3年).
 NOT_QUALIFIER_WORDS = ("签约", "节约", "制约", "合约", "预约", "公约", "条约", "契约", "履约", "违约", "特约",
                        "集约", "简约", "相约", "邀约", "最近", "附近", "临近", "就近", "邻近", "亲近", "靠近")
@@ -73,6 +71,12 @@ RANK_DOWN = ("下降", "下滑", "后退", "退后", "跌落")
 ORDINAL_NOUN = set("届期批号条款章节代轮季次版")
 LIST_SEPARATORS = "、和与及或"
 _RANGE_SEPARATORS = frozenset("-~至到—―")
+# The largest value a fact may have in its canonical unit: beyond it a number is a run of digits or of 亿,
+# not a figure (and no warehouse column holds it).
+MAX_VALUE = Decimal("1e30")
+# A figure's unit may stand on the next line of a scraped text (71.53亿 / 元) when the number could not end
+# there: it carries a multiplier or a decimal point.
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 _NOT_BEFORE_FRACTION = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/.-")
 
 
@@ -103,7 +107,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         # the lookahead drops the thousands of 一是, 统一, 之一 before any Python runs.
         rf"(?:(?P<ar>{AR})(?P<ap1>多|余)?(?P<mult>{MULT})?|(?P<cn>{CN})(?:(?<=[万亿])|(?=[多余几 {first}])))"
         r"(?P<ap2>多|余|几)?"
-        rf"(?:[ ]?(?P<unit>{units})(?:/(?P<per>{per}))?)?"
+        rf"(?:(?P<gap>[ ]|\r?\n)?(?P<unit>{units})(?:/(?P<per>{per}))?)?"
         # 辆（艘、架、列）次: classifiers listed in brackets before a trailing 次.
         r"(?P<alt>\((?:[^()\n]{1,3}、){1,4}[^()\n]{1,3}\)次)?"
     )
@@ -111,21 +115,77 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "generic": re.compile(generic),
         # Every generic match starts with 上 or a numeral (see ``finditer_at``), never at a digit after a
         # digit: a match that takes a digit takes the digits around it.
-        "generic_start": re.compile(rf"[上\d{CN_NUMERAL_CHARS}](?<!\d\d)"),
+        "generic_start": re.compile(rf"[上0-9{CN_NUMERAL_CHARS}](?<![0-9][0-9])"),
         "percent_cn": re.compile(rf"百分之(?P<n>{CN}|{AR})"),
-        "fraction_cn": re.compile(rf"(?P<d>[{CN_NUMERAL_CHARS}]+|\d+)分之(?P<n>[{CN_NUMERAL_CHARS}]+|\d+)"),
+        "fraction_cn": re.compile(rf"(?P<d>[{CN_NUMERAL_CHARS}]+|[0-9]+)分之(?P<n>[{CN_NUMERAL_CHARS}]+|[0-9]+)"),
         # These two begin with a class so that re can skip ahead to it; what may stand before the
         # number is checked after it (a lookbehind first would be tried at every position).
-        "fraction_ar": re.compile(r"(?P<n>\d\d?\d?)/(?P<d>\d{1,3})(?![A-Za-z0-9/.\-])"),
-        "cheng": re.compile(rf"(?P<n>[1-9{CN_DIGIT_CHARS}])(?<![\d{CN_NUMERAL_CHARS}].)成(?!不变|本|员|果|立|为|功|交|都|绩)"),
+        "fraction_ar": re.compile(r"(?P<n>[0-9]{1,3})/(?P<d>[0-9]{1,3})(?![A-Za-z0-9/.\-])"),
+        "cheng": re.compile(rf"(?P<n>[1-9{CN_DIGIT_CHARS}])(?<![0-9{CN_NUMERAL_CHARS}].)成(?!不变|本|员|果|立|为|功|交|都|绩)"),
         "half": re.compile(r"一半|过半|半数"),
-        "double": re.compile(rf"翻(?P<n>[{CN_DIGIT_CHARS}]|\d)?番"),
+        # 翻番, 翻了一番, 翻两番 (begins with 翻, so that re skips ahead to it: see ``finditer_at``).
+        "double": re.compile(rf"翻了?(?P<n>[{CN_DIGIT_CHARS}0-9])?番"),
+        # 六个翻番, 双翻番 before a 翻: several figures, each doubled.
+        "doubled_count": re.compile(rf"(?:(?:[{CN_DIGIT_CHARS}]|[0-9]+)个|双)$"),
         "rank": re.compile(rf"第(?P<n>{AR}|[{CN_NUMERAL_CHARS}]+)(?P<suffix>位|名|个)?|首位|榜首"),
         "range_left": re.compile(
             rf"(?:(?P<ar>{AR})(?P<mult>{MULT})?|(?P<cn>[{CN_NUMERAL_CHARS}]+))[ ]?(?:-|~|至|到|—|―)[ ]?$"
         ),
+        "unit_at": re.compile(units),
         "quote_open": re.compile(r"[“《「『\"]"),
         "fixed": _fixed_expressions(),
+        # Words after N届/N次 that make the number the ordinal of a meeting (十四届五次会议, 九届历次全会).
+        "meeting_after": re.compile(
+            rf"(?:、?[{CN_NUMERAL_CHARS}0-9]+[次中])*"
+            rf"(?:{_alternation(_data_lines('meeting_ordinals.txt'))})"
+        ),
+        # 前8位, 前十强, 前三: a top-N, a rank of at most N.
+        "top": re.compile(r"前(?P<n>[0-9]+|[一二三四五六七八九十百]+)(?P<suffix>位|名|强)?"),
+        # A page counter's label, then a colon or a space, just before the number.
+        "furniture": re.compile(rf"(?:{_alternation(_data_lines('page_furniture.txt'))})(?:[ ]*:[ ]*|[ ]+)$"),
+        # 每月815元, 每人每年600元: money per one of the rate denominators.
+        "per_before": re.compile(rf"每(?P<den>{per})$"),
+        # 以上/以下 and the words after a figure, to tell a threshold naming a class.
+        "threshold": re.compile(r"[ ]?(?P<and>及)?(?:以上|以下)(?P<de>的)?(?P<noun>[\u4e00-\u9fff]{1,8})"),
+    }
+
+
+def _data_lines(name: str) -> list[str]:
+    text = resources.files("pipelines.core").joinpath(f"data/{name}").read_text(encoding="utf-8")
+    return [w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#")]
+
+
+def _data_rows(name: str) -> list[dict[str, str]]:
+    """A CSV file with a header line and ``#`` comments."""
+    return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(_data_lines(name))]
+
+
+def _data_pairs(name: str) -> dict[str, tuple[str, ...]]:
+    """A ``word,role`` file as role -> words, longest first."""
+    out: dict[str, list[str]] = {}
+    for row in _data_rows(name):
+        out.setdefault(row["role"], []).append(row["word"])
+    return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in out.items()}
+
+
+def _alternation(words: list[str] | tuple[str, ...]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _vocab() -> dict[str, object]:
+    """The cue lists of the rules below, from their data files."""
+    periods = _data_pairs("period_spans.csv")
+    thresholds = _data_pairs("class_thresholds.csv")
+    return {
+        "period_before": periods["before"],
+        "period_after": periods["after"],
+        "period_verb": periods["verb"],
+        "period_keep": periods["keep"],
+        "class_head": re.compile(_alternation(thresholds["head"])),
+        "class_member": {r["word"]: re.compile(r["sizes"]) for r in _data_rows("class_thresholds.csv")
+                         if r["role"] == "member"},  # fmt: skip
+        "addressee": tuple(_data_lines("addressees.txt")),
     }
 
 
@@ -136,6 +196,8 @@ def _fixed_expressions() -> re.Pattern[str]:
     return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
 
 
+# How far a fact's stored sentence reaches on each side of the figure (see ``Boundaries.excerpt``).
+EXCERPT_REACH = 200
 CLAUSE_END_RE = re.compile(r"[。!?;\n,、:]")
 _SENTENCE_END_CHARS = frozenset("。!?\n")
 _STATEMENT_END_CHARS = frozenset("。!?;\n")
@@ -176,6 +238,21 @@ class Boundaries:
         ends = self.sentence_ends
         i = bisect_left(ends, pos)
         return (ends[i - 1] + 1 if i else 0), ends[i]
+
+    def excerpt(self, start: int, end: int, reach: int = EXCERPT_REACH) -> tuple[int, int]:
+        """The sentence of the figure at ``start:end``, bounded to ``reach`` characters on each side (one long
+        line without sentence punctuation is not a sentence to store with every figure on it): cut at the
+        first clause mark inside the reach, so that the excerpt starts and ends with whole clauses."""
+        s, e = self.sentence(start)
+        if start - s > reach:
+            ends = self.clause_ends
+            i = bisect_left(ends, start - reach)
+            s = ends[i] + 1 if ends[i] < start else start - reach
+        if e - end > reach:
+            ends = self.clause_ends
+            i = bisect_left(ends, end + reach) - 1
+            e = ends[i] if i >= 0 and ends[i] >= end else end + reach
+        return s, e
 
 
 def _protected_spans(norm: str) -> list[tuple[int, int]]:
@@ -228,12 +305,17 @@ def _post_qualifier(norm: str, end: int) -> str | None:
 
 
 def _is_year(unit: Unit | None, raw: str) -> bool:
-    """A four-digit year, a Chinese-numeral year (二〇二二年) or 2021年度/年底."""
+    """A four-digit year, a Chinese-numeral year (二〇二二年, or 二三五年 with its 〇 lost) or 2021年度/年底; also
+    a year run into the number of a list item before it (20.2026年)."""
     if unit is None or unit.unit != "年":
         return False
+    frac = raw.partition(".")[2]
+    if frac.isdigit() and len(frac) == 4 and 1900 <= int(frac) <= 2100:
+        return True
     if raw.isdigit() and len(raw) == 4 and 1900 <= int(raw) <= 2100:
         return True
-    return len(raw) == 4 and all(ch in CN_DIGITS for ch in raw)
+    # Digits read one by one (no 十/百/千) are a year: a span of years is written 三十五年, never 三五年.
+    return len(raw) >= 3 and all(ch in CN_DIGITS for ch in raw)
 
 
 def _cue_ok(unit: Unit, norm: str, bounds: Boundaries, start: int, end: int) -> bool:
@@ -247,8 +329,67 @@ def _cue_ok(unit: Unit, norm: str, bounds: Boundaries, start: int, end: int) -> 
     return bool(unit.cue.search(norm, s, e))
 
 
-def find_quantities(text: str, norm: str | None = None, bounds: Boundaries | None = None) -> list[Mention]:
-    """Every quantity in ``text``, sorted by start, without overlaps."""
+def _glued_figure(mult_s: str, unit_s: str | None) -> bool:
+    """Whether a number run into the letters before it is still a figure: it carries 万/亿 or a currency
+    (GDP9602.72亿元), where a code or a name (C919, K1234次, PM2.5年均) carries neither."""
+    if mult_s:
+        return True
+    unit = load_units().get(unit_s) if unit_s else None
+    return unit is not None and unit.dimension == "money"
+
+
+_CLAUSE_END_CHARS = frozenset("。!?;\n,、:)")
+
+
+def _is_period_span(norm: str, bounds: Boundaries, start: int, end: int, only_words: bool = False) -> bool:
+    """过去五年, 这五年, 五年来, 极不平凡的五年, 二十年一遇, 产量五年增长29倍: a span of years that is the period
+    the text speaks of. A duration that is measured (连续五年, 用两年时间, 受教育年限10.5年) is none of these.
+    ``only_words``: look only at the words around (近十届最好成绩), not at the clause (,3届商博会 is a count)."""
+    v = _vocab()
+    after = norm[end : end + 3]
+    if after.startswith(v["period_after"]):  # type: ignore[arg-type]
+        return True
+    before = norm[max(0, start - 6) : start]
+    bare = before[:-1] if before.endswith("的") else before
+    if bare.endswith(v["period_before"]):  # type: ignore[arg-type]
+        return True
+    if only_words:
+        return False
+    nxt = after[:1]
+    if before.endswith("的") and (not nxt or nxt in _CLAUSE_END_CHARS):
+        return True  # 是感恩奋进的五年。
+    c0 = bounds.clause(start)[0]
+    if nxt and _HAN.match(nxt) and not norm[c0:start].strip() and norm[c0 - 1 : c0] != "、":
+        return True  # ,五年新设外资企业1770家: a clause that opens with the span (not an item of a list)
+    return after.startswith(v["period_verb"]) and not before.endswith(v["period_keep"])  # type: ignore[arg-type]
+
+
+def _names_class(norm: str, q: Mention) -> bool:
+    """50户以上自然村, 10亿元以上项目, 1000Mbps及以上用户, 2000万元以上的企业: a threshold that defines a class of
+    things. A count in the classifier of the things themselves counts them (实施1500个以上重点项目, 1000家以上的
+    企业), and a share of them is a share (80%以上的企业)."""
+    if norm[q.end : q.end + 1] not in "以及 " or q.dimension.startswith("ratio"):
+        return False  # (the common case: no 以上/以下 follows); 全省80%以上的软件企业 is a share of the things
+    m = _patterns()["threshold"].match(norm, q.end)
+    if m is None or not _vocab()["class_head"].search(m.group("noun")):  # type: ignore[union-attr]
+        return False
+    if q.dimension != "count" or q.default_unit:
+        return True
+    sizes = _vocab()["class_member"].get(q.unit)  # type: ignore[union-attr]
+    return sizes is not None and sizes.search(m.group("noun")) is not None
+
+
+def _within_limits(q: Mention) -> bool:
+    v, h = q.value, q.value_high
+    return v.is_finite() and -MAX_VALUE <= v <= MAX_VALUE and (h is None or (h.is_finite() and -MAX_VALUE <= h <= MAX_VALUE))
+
+
+def find_quantities(text: str, norm: str | None = None, bounds: Boundaries | None = None,
+                    skipped: list[tuple[int, int, str]] | None = None) -> list[Mention]:  # fmt: skip
+    """Every quantity in ``text``, sorted by start, without overlaps.
+
+    A figure beyond ``MAX_VALUE`` in its canonical unit is left out; when ``skipped`` is given, it receives
+    ``(start, end, reason)`` for each such figure, so that a document's row can say why."""
     norm = normalise(text) if norm is None else norm
     bounds = bounds or Boundaries(norm)
     pats = _patterns()
@@ -278,7 +419,21 @@ def find_quantities(text: str, norm: str | None = None, bounds: Boundaries | Non
             result[-1] = q
             last_end = q.end
     _share_list_units(norm, result, bare, protected, starts)
-    return result
+    _share_list_rates(norm, result)
+    kept = [q for q in result if _within_limits(q)]
+    if len(kept) != len(result) and skipped is not None:
+        kept_starts = {q.start for q in kept}
+        skipped.extend((q.start, q.end, f"value beyond the limit of {MAX_VALUE:.0e} {q.unit}")
+                       for q in result if q.start not in kept_starts)  # fmt: skip
+    return kept
+
+
+def _share_list_rates(norm: str, result: list[Mention]) -> None:
+    """每月815元和615元: a money figure in a list after a rate is that rate too."""
+    for p, q in itertools.pairwise(result):
+        if (q.dimension.startswith("money") and p.dimension == "rate" and p.unit.startswith(q.unit + "/")
+                and norm[p.end : q.start].strip(" ") in tuple(LIST_SEPARATORS)):  # fmt: skip
+            q.unit, q.dimension = p.unit, "rate"
 
 
 def _generic(m, norm, bounds, units, keep, bare) -> None:  # noqa: C901 - one grammar, many cases
@@ -292,6 +447,12 @@ def _generic(m, norm, bounds, units, keep, bare) -> None:  # noqa: C901 - one gr
             return
     start, end = m.span()
     mult_s = m.group("mult") or ""
+    unit_start = m.start("unit")
+    if mult_s[-1:] in ("百", "千"):
+        # 0.13千克, 3.5百分点, 3千瓦时: the 百/千 the multiplier took begins a unit (as long as the one after it).
+        u = _patterns()["unit_at"].match(norm, m.end("mult") - 1)
+        if u and u.end() >= (m.end("unit") if unit_s else 0):
+            mult_s, unit_s, unit_start, end = mult_s[:-1], u.group(), u.start(), u.end()
     up = m.group("up")
     approx = m.group("ap1") or m.group("ap2")
     prev = norm[start - 1 : start]
@@ -300,11 +461,17 @@ def _generic(m, norm, bounds, units, keep, bare) -> None:  # noqa: C901 - one gr
         start += 1
         up = None
         prev = "上"
+    signed = False
     if ar:
-        if prev and ((prev.isascii() and prev.isalpha()) or prev in "./_#" or (prev == "-" and not unit_s)):
-            return  # PM2.5, C919, MB1532375/2023-00025 (but 3-5万元 is a range)
+        if prev and prev.isascii() and prev.isalpha() and not _glued_figure(mult_s, unit_s):
+            return  # PM2.5, C919, MB1532375 (but GDP9602.72亿元 is a figure run into its name)
+        if prev and (prev in "./_#" or (prev == "-" and not unit_s)):
+            return  # MB1532375/2023-00025 (but 3-5万元 is a range)
         if prev == "第":
             return
+        # -0.86‰: a minus sign that follows no digit or letter is the figure's sign, not a range.
+        before_sign = norm[start - 2 : start - 1]
+        signed = prev == "-" and not ((before_sign.isascii() and before_sign.isalnum()) or before_sign in "%‰)")
         value = parse_arabic(ar)
         mult = multiplier_value(mult_s)
         if value is None or mult is None:
@@ -322,6 +489,9 @@ def _generic(m, norm, bounds, units, keep, bare) -> None:  # noqa: C901 - one gr
         raw = cn
         mult_s = "".join(ch for ch in cn if ch in "万亿")
     unit = units.get(unit_s) if unit_s else None
+    gap = m.group("gap")
+    if unit is not None and gap and gap != " " and not (mult_s or "." in raw):
+        unit = None  # a number at the end of a line with a classifier opening the next: not one figure
     if unit is not None and unit_s[-1].isascii() and unit_s[-1].isalpha() and norm[end : end + 1].isascii() \
             and norm[end : end + 1].isalnum():
         unit = None  # 11410100MB1234567X: letters inside a code, not a unit (a unit ends the token)
@@ -335,10 +505,11 @@ def _generic(m, norm, bounds, units, keep, bare) -> None:  # noqa: C901 - one gr
     if unit is not None and not alt and unit.not_before and norm[end : end + 1] and norm[end : end + 1] in unit.not_before:
         unit = None  # 上千万家庭, 四部门: the classifier starts a noun
     if unit is not None and not _cue_ok(unit, norm, bounds, start, end):
-        unit = None
+        # A surface such as T may have another reading with its own cue (bandwidth, then data).
+        unit = next((u for u in other_readings(unit.surface) if _cue_ok(u, norm, bounds, start, end)), None)
     if unit is None and unit_s:
-        end = m.start("unit")
-        while norm[end - 1] == " ":
+        end = unit_start
+        while norm[end - 1] in " \r\n":
             end -= 1
         unit_s, alt = None, None
     if unit is None:
@@ -352,8 +523,8 @@ def _generic(m, norm, bounds, units, keep, bare) -> None:  # noqa: C901 - one gr
             if cn and mult_s and not up:
                 bare.append(Mention(start, end, value, "", "", qualifier="more_than" if approx else "exact"))
             return
-        if not mult_s:
-            return
+        if "万" not in mult_s and "亿" not in mult_s:
+            return  # 750千 before a word that is no unit (伏, 米…) is not a count of 个
         # 20万在线用户, 日活用户逾226万: a count with no classifier is a count of 个.
         unit = units["个"]
         q = Mention(start, end, value, "个", "count", default_unit=True, has_multiplier=True)
@@ -362,8 +533,16 @@ def _generic(m, norm, bounds, units, keep, bare) -> None:  # noqa: C901 - one gr
             return
         if unit.is_count or unit.dimension == "duration":
             after = norm[end : end + 8]
-            if unit.unit in ("次", "届") and MEETING_AFTER.match(after):
+            if unit.unit in ("次", "届") and _patterns()["meeting_after"].match(after):
                 return
+            if cn == "二" and unit.is_count:
+                return  # 二轮, 二类: an ordinal or a grade; a count of two is 两轮, 两类
+            if (unit.dimension == "duration" or unit.unit == "届") and _is_period_span(
+                norm, bounds, start, end, unit.unit == "届"
+            ):
+                return  # 过去五年, 五年来, 二十年一遇: the period spoken of, not a measured duration
+            if unit.unit in ("名", "位", "人") and prev == "等" and after.startswith(_vocab()["addressee"]):  # type: ignore[arg-type]
+                return  # 王建国等12名代表: who a reply is addressed to
             if unit.unit == "届" and prev == "第":
                 return
             if unit.dimension == "duration" and PLAN_AFTER.match(after):
@@ -377,12 +556,20 @@ def _generic(m, norm, bounds, units, keep, bare) -> None:  # noqa: C901 - one gr
         if (unit.dimension == "money" and cn and len(cn) == 1 and cn in "十百千万亿"
                 and not (up or approx or _pre_qualifier(norm, start))):  # fmt: skip
             return
+        if unit.dimension == "voltage" and _HAN.match(norm, end):
+            return  # 750千伏变电站, ±800千伏特高压: a voltage class in a name, not a figure
         value = value * unit.scale
         unit_name = unit.unit
         if alt and unit.unit + "次" in load_units():
             unit_name = unit.unit + "次"
         if per:
             unit_name = f"{unit.unit}/{rate_denominators()[per]}"
+        elif unit.dimension == "money":
+            # 每月815元, 每人每年600元: money per one of the denominators stated before the figure.
+            pb = _patterns()["per_before"].search(norm, max(0, start - 6), start)
+            if pb:
+                per = pb.group("den")
+                unit_name = f"{unit.unit}/{rate_denominators()[per]}"
         dimension = "rate" if per else unit.dimension
         q = Mention(start, end, value, unit_name, dimension, has_multiplier=bool(mult_s))
     if approx or up:
@@ -413,6 +600,15 @@ def _generic(m, norm, bounds, units, keep, bare) -> None:  # noqa: C901 - one gr
             q.qualifier = post
     if norm[q.end : q.end + 1] == "级":
         return  # 百亿级产业集群, 10万吨级码头: a size class in a name, not a figure
+    if q.dimension == "count" and norm[q.start - 1 : q.start] in (":", " ") and _patterns()["furniture"].search(
+        norm, max(0, q.start - 8), q.start
+    ):
+        return  # 浏览次数：3567次, 阅读量：2.1万: a web page's counter
+    if _names_class(norm, q):
+        return  # 50户以上自然村, 10亿元以上项目: the figure bounds a class of things, it measures nothing
+    if signed and q.dimension in ("ratio", "ratio_difference") and q.qualifier != "range":
+        q.start -= 1
+        q.value = -q.value
     if q.unit == "位" and RANK_MOVE.search(norm, max(0, q.start - 4), q.start):
         before = norm[max(0, q.start - 4) : q.start]
         q.unit, q.dimension, q.hint = "rank", "rank", "rank_move"
@@ -449,13 +645,19 @@ def _percent_like(norm: str, keep) -> None:
     for m in (pats["double"].finditer(norm) if "番" in norm else ()):
         n = parse_number(m.group("n")) if m.group("n") else Decimal(1)
         if n:
-            keep(Mention(m.start(), m.end(), Decimal(2) ** int(n), "倍", "multiple"))
+            # 六个翻番: each of six figures doubled is one doubling; the count belongs to its span.
+            k = pats["doubled_count"].search(norm, max(0, m.start() - 4), m.start())
+            keep(Mention(k.start() if k else m.start(), m.end(), Decimal(2) ** int(n), "倍", "multiple"))
 
 
 def _ranks(norm: str, keep) -> None:
-    for m in _patterns()["rank"].finditer(norm):
+    pats = _patterns()
+    last_end = -1
+    for m in pats["rank"].finditer(norm):
         start, end = m.span()
-        if not RANK_CUE.search(norm, max(0, start - 10), start):
+        # 分别居全国第二、第七、第九: the items after the first share its cue.
+        in_list = 0 <= last_end < start and norm[last_end:start].strip(" ") in tuple(LIST_SEPARATORS)
+        if not in_list and not RANK_CUE.search(norm, max(0, start - 10), start):
             continue
         if m.group() in ("首位", "榜首"):
             value = Decimal(1)
@@ -465,9 +667,24 @@ def _ranks(norm: str, keep) -> None:
             if value is None or value <= 0 or value != value.to_integral_value():
                 continue
             nxt = norm[end : end + 1]
-            if m.group("suffix") is None and (nxt in ORDINAL_NOUN or (nxt and nxt.isalnum() and nxt != "的")):
+            listed = nxt in LIST_SEPARATORS and norm[end + 1 : end + 2] == "第"  # 第二和第五位
+            if m.group("suffix") is None and not listed and (
+                nxt in ORDINAL_NOUN or (nxt and nxt.isalnum() and nxt != "的")
+            ):
                 continue  # 第一方阵, 第23届, 第一时间
         keep(Mention(start, end, value, "rank", "rank", hint="rank"))
+        last_end = end
+    for m in (pats["top"].finditer(norm) if "前" in norm else ()):
+        start, end = m.span()
+        nxt = norm[end : end + 1]
+        if m.group("suffix") is None and nxt and (nxt.isalnum() or nxt in "%‰"):
+            continue  # 前三季度, 前10个月, 前1%: a span of time or a share, not a top-N
+        if not RANK_CUE.search(norm, max(0, start - 10), start):
+            continue
+        n = m.group("n")
+        value = parse_arabic(n) if n[0].isdigit() else parse_chinese_decimal(n)
+        if value:  # 进入全国前8位: a rank of at most 8
+            keep(Mention(start, end, value, "rank", "rank", qualifier="less_than", hint="rank"))
 
 
 def _with_qualifiers(norm: str, q: Mention) -> Mention:
