@@ -179,6 +179,7 @@ def facts(text: str) -> list[tuple[str, float, str, str, str]]:
         "营收十亿以上企业加快成长。",
         "年主营业务收入2000万元以上的工业企业保持增长。",
         "谋划10亿元以上项目。",
+        "30万以上人口县全部建成特殊教育学校。",
         # Addressees and page furniture.
         "王建国等12名代表：你们提出的建议收悉。",
         "赵敏等3位委员：你们好！",
@@ -240,6 +241,30 @@ def test_years_written_oddly_are_not_durations(text):
 def test_counts_in_a_list_of_events_are_counts():
     assert [s for s, _, _ in spans("成功举办3届茶博会、2届农交会。")] == ["3届", "2届"]
     assert [s for s, _, _ in spans("新培育40户以上数字化工厂。")] == ["40户"]  # 户 counts the factories
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "value", "unit"),
+    [("新增天然气产量12亿方以上。", "12亿方", 1.2e9, "m3"), ("港口集装箱吞吐量达到860.5万标准箱。", "860.5万标准箱", 8.605e6, "标箱"),
+     ("全省算力规模达到2.6万PF。", "2.6万PF", 2.6e19, "flops")],
+)
+def test_more_units_of_reports(text, surface, value, unit):
+    s, v, u, _ = one(text)
+    assert (s, u) == (surface, unit) and v == pytest.approx(value)
+
+
+def test_parties_are_no_volume():
+    assert spans("企业与高校签订三方协议。") == []
+
+
+def test_a_position_in_a_ranking_is_a_rank_not_a_count_of_people():
+    found = [(s, v, u) for s, v, u in spans("在全球城市竞争力排名由188位上升到141位。")]
+    assert found == [("188位", 188, "rank"), ("141位", 141, "rank")]
+    assert spans("两院院士增至57位。") == [("57位", 57, "位")]
+
+
+def test_a_run_of_multipliers_is_not_read_by_half():
+    assert spans("超算峰值达到3.2百亿亿次每秒。") == []
 
 
 def test_a_thousand_before_a_word_that_is_no_unit_is_not_a_count():

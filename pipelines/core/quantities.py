@@ -64,6 +64,8 @@ NOT_QUALIFIER_WORDS = ("签约", "节约", "制约", "合约", "预约", "公约
 PLAN_AFTER = re.compile(r"(?:行动|计划|规划|攻坚|专项|工程|倍增)")
 # Cues for a rank: 居全国第一, 排名第七, 位列全省第一, 全国第10.
 RANK_CUE = re.compile(r"(?:居|排名?|列|跻身|全国|全省|全市|全区|全球|世界|国内|中部|西部|东北|省内|榜)[^,;。!?、]{0,6}$")
+# A ranking named shortly before N位/N名 makes it a position (排名由369位上升到235位), not a count of people.
+RANK_WORD = re.compile(r"(?:排名|排位|位次)[^,;。!?、]{0,10}$")
 # Words before N位/N名 that make it a change in rank (晋级12位).
 RANK_MOVE = re.compile(r"(?:晋级|晋升|提升|上升|前进|跃升|提高|下降|下滑|后退|退后|跌落)$")
 RANK_DOWN = ("下降", "下滑", "后退", "退后", "跌落")
@@ -525,6 +527,8 @@ def _generic(m, norm, bounds, units, keep, bare) -> None:  # noqa: C901 - one gr
             return
         if "万" not in mult_s and "亿" not in mult_s:
             return  # 750千 before a word that is no unit (伏, 米…) is not a count of 个
+        if norm[end : end + 1] in ("万", "亿"):
+            return  # 10.36百亿亿次: a run of multipliers this grammar cannot read is not read by half
         # 20万在线用户, 日活用户逾226万: a count with no classifier is a count of 个.
         unit = units["个"]
         q = Mention(start, end, value, "个", "count", default_unit=True, has_multiplier=True)
@@ -586,7 +590,7 @@ def _generic(m, norm, bounds, units, keep, bare) -> None:  # noqa: C901 - one gr
         if low is not None and norm[rl.start() - 1 : rl.start()] != "第":
             if not rl.group("mult") and q.has_multiplier:
                 low *= multiplier_value(mult_s) or 1
-            low *= units[unit_s].scale if unit_s else 1
+            low *= unit.scale if unit_s else 1
             if low < q.value:
                 q.value_high, q.value = q.value, low
                 q.start = rl.start()
@@ -613,6 +617,8 @@ def _generic(m, norm, bounds, units, keep, bare) -> None:  # noqa: C901 - one gr
         before = norm[max(0, q.start - 4) : q.start]
         q.unit, q.dimension, q.hint = "rank", "rank", "rank_move"
         q.negative = before.endswith(RANK_DOWN)
+    elif q.unit in ("位", "名") and RANK_WORD.search(norm, max(0, q.start - 12), q.start):
+        q.unit, q.dimension, q.hint = "rank", "rank", "rank"  # 排名由369位上升到235位: positions, not people
     keep(q)
 
 
