@@ -180,6 +180,9 @@ def facts(text: str) -> list[tuple[str, float, str, str, str]]:
         "年主营业务收入2000万元以上的工业企业保持增长。",
         "谋划10亿元以上项目。",
         "30万以上人口县全部建成特殊教育学校。",
+        "关停30万千瓦及以下燃煤机组。",
+        # 度 of a temperature is no kilowatt-hour, even near 电 in 电子.
+        "等离子体电子温度突破亿度。",
         # Addressees and page furniture.
         "王建国等12名代表：你们提出的建议收悉。",
         "赵敏等3位委员：你们好！",
@@ -215,12 +218,22 @@ def test_not_figures(text):
         ("家庭宽带平均速率380Mbps。", "380Mbps", 3.8e8, "bit/s"),
         ("治理水土流失1.6万公顷。", "1.6万公顷", 1.6e8, "m2"),
         ("全年发电量达到86亿千瓦时。", "86亿千瓦时", 8.6e12, "Wh"),
+        ("全年外送电量210亿度。", "210亿度", 2.1e13, "Wh"),
     ],
 )
 def test_engineering_and_other_units(text, surface, value, unit):
     s, v, u, _ = one(text)
     assert (s, u) == (surface, unit)
     assert v == pytest.approx(value, rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("text", "surface"),
+    [("连续六年保持全省第一。", "六年"), ("三年时间建成120个应用场景。", "三年"), ("平均受教育年限达到11.2年。", "11.2年"),
+     ("用两年时间完成改造。", "两年")],
+)
+def test_a_measured_duration_is_kept(text, surface):
+    assert (surface, "年") in [(s, u) for s, _, u in spans(text)]
 
 
 @pytest.mark.parametrize(

@@ -184,6 +184,7 @@ def _vocab() -> dict[str, object]:
         "period_after": periods["after"],
         "period_verb": periods["verb"],
         "period_keep": periods["keep"],
+        "period_keep_after": periods["keep_after"],
         "class_head": re.compile(_alternation(thresholds["head"])),
         "class_member": {r["word"]: re.compile(r["sizes"]) for r in _data_rows("class_thresholds.csv")
                          if r["role"] == "member"},  # fmt: skip
@@ -349,6 +350,8 @@ def _is_period_span(norm: str, bounds: Boundaries, start: int, end: int, only_wo
     ``only_words``: look only at the words around (近十届最好成绩), not at the clause (,3届商博会 is a count)."""
     v = _vocab()
     after = norm[end : end + 3]
+    if after.startswith(v["period_keep_after"]):  # type: ignore[arg-type]
+        return False
     if after.startswith(v["period_after"]):  # type: ignore[arg-type]
         return True
     before = norm[max(0, start - 6) : start]
@@ -509,6 +512,8 @@ def _generic(m, norm, bounds, units, keep, bare) -> None:  # noqa: C901 - one gr
     if unit is not None and not _cue_ok(unit, norm, bounds, start, end):
         # A surface such as T may have another reading with its own cue (bandwidth, then data).
         unit = next((u for u in other_readings(unit.surface) if _cue_ok(u, norm, bounds, start, end)), None)
+        if unit is None and mult_s:
+            return  # 破亿度 of a temperature: a unit word this text does not mean is no count of 个 either
     if unit is None and unit_s:
         end = unit_start
         while norm[end - 1] in " \r\n":
