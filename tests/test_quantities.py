@@ -159,10 +159,13 @@ def facts(text: str) -> list[tuple[str, float, str, str, str]]:
         "认真落实州委十一届七次、八次全会和州委经济工作会议要求。",
         "在省十四届人大四次会议上作报告。",
         "按照十三届区委六次全会的部署。",
+        "在十届市政协三次会议上提出。",
         # Spans of time that are the period itself, not a measured duration.
         "过去五年，我们团结带领全市人民攻坚克难。",
         "这五年，是全县经济总量跨越最快的五年。",
         "五年来，我们始终把民生放在首位。",
+        "十年多来，全区面貌焕然一新。",
+        "这三年里，我们迎难而上。",
         "回顾极不平凡的五年，成绩来之不易。",
         "未来三年，重点建设一批产业园区。",
         "今后五年是全面建设的关键时期。",
@@ -173,6 +176,7 @@ def facts(text: str) -> list[tuple[str, float, str, str, str]]:
         "开工建设一批750千伏输变电工程和330千伏线路。",
         "推进±800千伏特高压直流输电工程前期工作。",
         "建成220kV变电站。",
+        "新建110千伏、220千伏输电线路。",
         # Thresholds that define a class rather than measure something.
         "1000Mbps及以上用户占比提高。",
         "推动50户以上自然村通硬化路。",
@@ -186,6 +190,7 @@ def facts(text: str) -> list[tuple[str, float, str, str, str]]:
         # Addressees and page furniture.
         "王建国等12名代表：你们提出的建议收悉。",
         "赵敏等3位委员：你们好！",
+        "孙立等4人：",
         "发布时间：2025-06-18 10:25:41 浏览次数：3567次 阅读量：2.1万",
         "【字号：大 中 小】 点击数：892次 阅读 1456 次",
         # 二 alone before a classifier is an ordinal (二轮, 二类); a count says 两.

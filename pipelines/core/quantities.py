@@ -138,7 +138,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "fixed": _fixed_expressions(),
         # Words after N届/N次 that make the number the ordinal of a meeting (十四届五次会议, 九届历次全会).
         "meeting_after": re.compile(
-            rf"(?:、?[{CN_NUMERAL_CHARS}0-9]+[次中])*"
+            rf"(?:、?[{CN_NUMERAL_CHARS}0-9]+[次中])*[省市县区州]?"
             rf"(?:{_alternation(_data_lines('meeting_ordinals.txt'))})"
         ),
         # 前8位, 前十强, 前三: a top-N, a rank of at most N.
@@ -550,8 +550,10 @@ def _generic(m, norm, bounds, units, keep, bare) -> None:  # noqa: C901 - one gr
                 norm, bounds, start, end, unit.unit == "届"
             ):
                 return  # 过去五年, 五年来, 二十年一遇: the period spoken of, not a measured duration
-            if unit.unit in ("名", "位", "人") and prev == "等" and after.startswith(_vocab()["addressee"]):  # type: ignore[arg-type]
-                return  # 王建国等12名代表: who a reply is addressed to
+            if unit.unit in ("名", "位", "人") and prev == "等" and (
+                after.startswith(_vocab()["addressee"]) or after[:1] == ":"  # type: ignore[arg-type]
+            ):
+                return  # 王建国等12名代表, 张敏等3人: who a reply is addressed to
             if unit.unit == "届" and prev == "第":
                 return
             if unit.dimension == "duration" and PLAN_AFTER.match(after):
@@ -565,8 +567,8 @@ def _generic(m, norm, bounds, units, keep, bare) -> None:  # noqa: C901 - one gr
         if (unit.dimension == "money" and cn and len(cn) == 1 and cn in "十百千万亿"
                 and not (up or approx or _pre_qualifier(norm, start))):  # fmt: skip
             return
-        if unit.dimension == "voltage" and _HAN.match(norm, end):
-            return  # 750千伏变电站, ±800千伏特高压: a voltage class in a name, not a figure
+        if unit.dimension == "voltage" and (_HAN.match(norm, end) or norm[end : end + 1] in ("、", "/")):
+            return  # 750千伏变电站, ±800千伏特高压, 110千伏、220千伏线路: a voltage class in a name, not a figure
         value = value * unit.scale
         unit_name = unit.unit
         if alt and unit.unit + "次" in load_units():
