@@ -61,6 +61,22 @@ def test_range_keeps_both_ends():
     assert (float(q.value), float(q.value_high), q.unit, q.qualifier) == (30000, 50000, "CNY", "range")
 
 
+@pytest.mark.parametrize(
+    ("text", "surface", "low", "high", "unit"),
+    [("全年经济增长目标为5%—5.5%。", "5%—5.5%", 5, 5.5, "%"), ("每户补助2万元至3万元。", "2万元至3万元", 2e4, 3e4, "CNY"),
+     ("增速为4.5%-5%,", "4.5%-5%", 4.5, 5, "%")],
+)
+def test_two_figures_joined_by_a_range_mark_are_one_range(text, surface, low, high, unit):
+    q = find_quantities(text)
+    assert [(text[m.start : m.end], float(m.value), float(m.value_high), m.unit, m.qualifier) for m in q] == [
+        (surface, low, high, unit, "range")
+    ]
+
+
+def test_a_change_from_one_figure_to_another_is_no_range():
+    assert len(find_quantities("占比从12%到18%。")) == 2
+
+
 def test_list_shares_its_unit():
     qs = find_quantities("增速分别高于全国13.1、8.6个百分点;")
     assert [(float(q.value), q.unit) for q in qs] == [(13.1, "pp"), (8.6, "pp")]

@@ -425,12 +425,32 @@ def find_quantities(text: str, norm: str | None = None, bounds: Boundaries | Non
             last_end = q.end
     _share_list_units(norm, result, bare, protected, starts)
     _share_list_rates(norm, result)
+    result = _join_ranges(norm, result)
     kept = [q for q in result if _within_limits(q)]
     if len(kept) != len(result) and skipped is not None:
         kept_starts = {q.start for q in kept}
         skipped.extend((q.start, q.end, f"value beyond the limit of {MAX_VALUE:.0e} {q.unit}")
                        for q in result if q.start not in kept_starts)  # fmt: skip
     return kept
+
+
+_RANGE_GAPS = frozenset(("-", "—", "——", "~", "至"))
+
+
+def _join_ranges(norm: str, result: list[Mention]) -> list[Mention]:
+    """5%—5.5%, 3万元至5万元: two figures of one unit joined by a range mark are one range (从5%到8% is a change:
+    到 is no mark here, nor is a range after 从/由)."""
+    out: list[Mention] = []
+    for q in result:
+        p = out[-1] if out else None
+        if (p is not None and p.unit == q.unit and p.dimension != "rank" and p.qualifier == "exact"
+                and p.value_high is None and q.value_high is None and p.value < q.value
+                and norm[p.end : q.start].strip(" ") in _RANGE_GAPS
+                and norm[p.start - 1 : p.start] not in ("从", "由")):  # fmt: skip
+            p.value_high, p.end, p.qualifier = q.value, q.end, "range"
+            continue
+        out.append(q)
+    return out
 
 
 def _share_list_rates(norm: str, result: list[Mention]) -> None:
