@@ -397,7 +397,8 @@ def test_a_list_shares_the_kind_and_sign_of_its_cue(text, want):
 
 @pytest.mark.parametrize(
     "text",
-    ["财政收入" + "9" * 400 + "亿元。", "总量达一" + "亿" * 40 + "元。", "合计" + "7" * 5000 + "元。", "达到9" + "0" * 35 + "亿元。"],
+    ["财政收入" + "9" * 400 + "亿元。", "总量达一" + "亿" * 40 + "元。", "合计" + "7" * 5000 + "元。", "达到9" + "0" * 35 + "亿元。",
+     "居全国第" + "8" * 4400 + "位。", "占比为百分之" + "6" * 500 + "。", "进入全国前" + "5" * 600 + "位。", "覆盖率" + "3" * 400 + "%。"],
 )
 def test_a_value_beyond_the_limit_is_skipped_with_a_reason(text):
     skipped: list = []
@@ -429,3 +430,14 @@ def test_the_stored_sentence_of_a_long_line_is_a_window_around_the_figure():
     assert fs[1].sentence.startswith("新建学校35所")  # cut at the clause mark before the figure
     short = extract_text("t", "全市新增企业120家,同比增长5%。").facts
     assert {f.sentence for f in short} == {"全市新增企业120家,同比增长5%"}  # as before: the sentence
+
+
+def test_a_corpus_with_a_giant_number_is_written_whole(tmp_path):
+    from pipelines.core.extract import extract_corpus_to_jsonl
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "huge.txt").write_text("全市财政收入" + "9" * 5000 + "亿元,新增企业120家。", encoding="utf-8")
+    summary = extract_corpus_to_jsonl(corpus, tmp_path / "f.jsonl", tmp_path / "d.jsonl")
+    assert (summary.documents, summary.facts, summary.quarantined) == (1, 1, [])
+    assert '"120家"' in (tmp_path / "f.jsonl").read_text(encoding="utf-8")
