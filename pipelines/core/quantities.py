@@ -8,7 +8,6 @@ canonical unit, qualifier, plus hints (sign words, rank) that attribution turns 
 from __future__ import annotations
 
 import bisect
-import csv
 import itertools
 import re
 from bisect import bisect_left
@@ -28,6 +27,7 @@ from .numerals import (
 )
 from .text import finditer_at, normalise
 from .units import Unit, load_units, other_readings, rate_denominators, unit_alternation
+from .vocab import alternation, rows, words
 
 AR = r"[0-9]+(?:,[0-9]{3})+(?:\.[0-9]+)?(?![0-9,])|[0-9]+(?:\.[0-9]+)?"
 CN = rf"[{CN_NUMERAL_CHARS}]+(?:点[{CN_DIGIT_CHARS}]+)?"
@@ -139,12 +139,14 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         # Words after N届/N次 that make the number the ordinal of a meeting (十四届五次会议, 九届历次全会).
         "meeting_after": re.compile(
             rf"(?:、?[{CN_NUMERAL_CHARS}0-9]+[次中])*[省市县区州]?"
-            rf"(?:{_alternation(_data_lines('meeting_ordinals.txt'))})"
+            rf"(?:{alternation(words('meeting_ordinals.txt'))})"
         ),
         # 前8位, 前十强, 前三: a top-N, a rank of at most N.
         "top": re.compile(r"前(?P<n>[0-9]+|[一二三四五六七八九十百]+)(?P<suffix>位|名|强)?"),
         # A page counter's label, then a colon or a space, just before the number.
-        "furniture": re.compile(rf"(?:{_alternation(_data_lines('page_furniture.txt'))})(?:[ ]*:[ ]*|[ ]+)$"),
+        "furniture": re.compile(
+            rf"(?:{alternation(words('chrome_prefixes.txt') + words('page_furniture.txt'))})(?:[ ]*:[ ]*|[ ]+)$"
+        ),
         # 每月815元, 每人每年600元: money per one of the rate denominators.
         "per_before": re.compile(rf"每(?P<den>{per})$"),
         # 以上/以下 and the words after a figure, to tell a threshold naming a class.
@@ -152,26 +154,12 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     }
 
 
-def _data_lines(name: str) -> list[str]:
-    text = resources.files("pipelines.core").joinpath(f"data/{name}").read_text(encoding="utf-8")
-    return [w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#")]
-
-
-def _data_rows(name: str) -> list[dict[str, str]]:
-    """A CSV file with a header line and ``#`` comments."""
-    return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(_data_lines(name))]
-
-
 def _data_pairs(name: str) -> dict[str, tuple[str, ...]]:
     """A ``word,role`` file as role -> words, longest first."""
     out: dict[str, list[str]] = {}
-    for row in _data_rows(name):
-        out.setdefault(row["role"], []).append(row["word"])
+    for row in rows(name):
+        out.setdefault(row["role"].strip(), []).append(row["word"].strip())
     return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in out.items()}
-
-
-def _alternation(words: list[str] | tuple[str, ...]) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
 @lru_cache(maxsize=1)
@@ -185,10 +173,10 @@ def _vocab() -> dict[str, object]:
         "period_verb": periods["verb"],
         "period_keep": periods["keep"],
         "period_keep_after": periods["keep_after"],
-        "class_head": re.compile(_alternation(thresholds["head"])),
-        "class_member": {r["word"]: re.compile(r["sizes"]) for r in _data_rows("class_thresholds.csv")
-                         if r["role"] == "member"},  # fmt: skip
-        "addressee": tuple(_data_lines("addressees.txt")),
+        "class_head": re.compile(alternation(thresholds["head"])),
+        "class_member": {r["word"].strip(): re.compile(r["sizes"].strip()) for r in rows("class_thresholds.csv")
+                         if r["role"].strip() == "member"},  # fmt: skip
+        "addressee": words("addressees.txt"),
     }
 
 
