@@ -287,6 +287,20 @@ def test_more_units_of_reports(text, surface, value, unit):
     assert (s, u) == (surface, unit) and v == pytest.approx(value)
 
 
+@pytest.mark.parametrize(
+    ("text", "surface", "value"),
+    [("全县茶叶产值突破百亿。", "百亿", 1e10), ("全市地区生产总值迈上3万亿台阶。", "3万亿", 3e12),
+     ("平台交易额超过12亿,", "12亿", 1.2e9)],
+)
+def test_an_amount_of_money_with_its_yuan_left_out_is_money(text, surface, value):
+    assert spans(text) == [(surface, value, "CNY")]
+
+
+def test_a_count_with_no_classifier_is_still_a_count():
+    assert spans("政务平台注册用户突破3500万。") == [("3500万", 3.5e7, "个")]
+    assert spans("跨境班车开行量突破1.2万车次。") == [("1.2万车次", 12000, "车次")]
+
+
 def test_parties_are_no_volume():
     assert spans("企业与高校签订三方协议。") == []
 

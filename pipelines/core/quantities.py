@@ -147,6 +147,8 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "furniture": re.compile(
             rf"(?:{alternation(words('chrome_prefixes.txt') + words('page_furniture.txt'))})(?:[ ]*:[ ]*|[ ]+)$"
         ),
+        # A measure of money, then a few words (突破, 迈上, 近), before a figure of 万/亿 with no unit.
+        "money_before": re.compile(rf"(?:{alternation(words('money_nouns.txt'))})[^,;。!?、:0-9]{{0,4}}$"),
         # 每月815元, 每人每年600元: money per one of the rate denominators.
         "per_before": re.compile(rf"每(?P<den>{per})$"),
         # 以上/以下 and the words after a figure, to tell a threshold naming a class.
@@ -542,9 +544,14 @@ def _generic(m, norm, bounds, units, keep, bare) -> None:  # noqa: C901 - one gr
             return  # 750千 before a word that is no unit (伏, 米…) is not a count of 个
         if norm[end : end + 1] in ("万", "亿"):
             return  # 10.36百亿亿次: a run of multipliers this grammar cannot read is not read by half
-        # 20万在线用户, 日活用户逾226万: a count with no classifier is a count of 个.
-        unit = units["个"]
-        q = Mention(start, end, value, "个", "count", default_unit=True, has_multiplier=True)
+        if _patterns()["money_before"].search(norm, max(0, start - 16), start):
+            # 产值突破百亿, 地区生产总值迈上5万亿台阶: an amount of yuan with its 元 left out.
+            unit = units["元"]
+            q = Mention(start, end, value, "CNY", "money", has_multiplier=True)
+        else:
+            # 20万在线用户, 日活用户逾226万: a count with no classifier is a count of 个.
+            unit = units["个"]
+            q = Mention(start, end, value, "个", "count", default_unit=True, has_multiplier=True)
     else:
         if _is_year(unit, raw):
             return
