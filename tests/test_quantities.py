@@ -238,6 +238,8 @@ def test_not_figures(text):
         ("千兆接入速率达到1Gbps,", "1Gbps", 1e9, "bit/s"),
         ("家庭宽带平均速率380Mbps。", "380Mbps", 3.8e8, "bit/s"),
         ("治理水土流失1.6万公顷。", "1.6万公顷", 1.6e8, "m2"),
+        ("细颗粒物平均浓度降至27.4微克每立方米。", "27.4微克每立方米", 27.4, "μg/m3"),
+        ("国际友好城市达到86对。", "86对", 86, "对"),
         ("全年发电量达到86亿千瓦时。", "86亿千瓦时", 8.6e12, "Wh"),
         ("全年外送电量210亿度。", "210亿度", 2.1e13, "Wh"),
     ],
@@ -389,6 +391,11 @@ def test_a_list_of_ranks_shares_its_cue():
 def test_a_top_n_is_a_rank_at_most_n(text, surface, value):
     f = [f for f in extract_text("t", text).facts if f.unit == "rank"]
     assert [(f.text, f.value, f.kind, f.qualifier) for f in f] == [(surface, value, "rank", "less_than")]
+
+
+def test_the_rank_a_move_reaches_is_a_rank():
+    found = [(s, v) for s, v, u in spans("综合竞争力由全国第15位跃升至第8位。") if u == "rank"]
+    assert found == [("第15位", 15), ("第8位", 8)]
 
 
 def test_a_first_months_span_is_no_rank():

@@ -66,6 +66,8 @@ PLAN_AFTER = re.compile(r"(?:行动|计划|规划|攻坚|专项|工程|倍增)")
 RANK_CUE = re.compile(r"(?:居|排名?|列|跻身|全国|全省|全市|全区|全球|世界|国内|中部|西部|东北|省内|榜)[^,;。!?、]{0,6}$")
 # A ranking named shortly before N位/N名 makes it a position (排名由369位上升到235位), not a count of people.
 RANK_WORD = re.compile(r"(?:排名|排位|位次)[^,;。!?、]{0,10}$")
+# Between two ranks: the first moved to the second (第12位跃升至第9位, 第5位上升到第3位).
+RANK_MOVE_TO = re.compile(r"[^,;。!?、\n]{0,4}(?:至|到)")
 # Words before N位/N名 that make it a change in rank (晋级12位).
 RANK_MOVE = re.compile(r"(?:晋级|晋升|提升|上升|前进|跃升|提高|下降|下滑|后退|退后|跌落)$")
 RANK_DOWN = ("下降", "下滑", "后退", "退后", "跌落")
@@ -683,8 +685,10 @@ def _ranks(norm: str, keep) -> None:
     last_end = -1
     for m in pats["rank"].finditer(norm):
         start, end = m.span()
-        # 分别居全国第二、第七、第九: the items after the first share its cue.
-        in_list = 0 <= last_end < start and norm[last_end:start].strip(" ") in tuple(LIST_SEPARATORS)
+        # 分别居全国第二、第七、第九: the items after the first share its cue; so does the rank a move
+        # reaches (由全国第12位跃升至第9位).
+        gap = norm[last_end:start] if 0 <= last_end < start else "\n"
+        in_list = gap.strip(" ") in tuple(LIST_SEPARATORS) or RANK_MOVE_TO.fullmatch(gap) is not None
         if not in_list and not RANK_CUE.search(norm, max(0, start - 10), start):
             continue
         if m.group() in ("首位", "榜首"):
