@@ -346,6 +346,11 @@ def test_a_number_broken_by_a_line_break_is_one_figure():
     assert (text[q.start : q.end], float(q.value), q.unit) == ("83.26亿\n元", 8.326e9, "CNY")
 
 
+def test_a_line_break_before_the_multiplier_or_after_a_bare_number():
+    text = "全县一般公共预算收入12.06\n亿元,新增企业38\n家。"
+    assert spans(text) == [("12.06\n亿元", pytest.approx(1.206e9), "CNY")]  # 38 at a line's end is no figure
+
+
 def test_a_number_glued_to_letters_is_read_when_it_carries_a_unit():
     assert spans("全省GDP4521.3亿元,增长6%。")[0] == ("4521.3亿元", pytest.approx(4.5213e11), "CNY")
     # Codes and names stay out: a train number, an aircraft, a pollutant.

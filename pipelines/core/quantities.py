@@ -109,7 +109,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         r"(?P<up>上)?"
         # A Chinese numeral is worth a look only when a unit, 多/余/几, or 万/亿 follows or ends it:
         # the lookahead drops the thousands of 一是, 统一, 之一 before any Python runs.
-        rf"(?:(?P<ar>{AR})(?P<ap1>多|余)?(?P<mult>{MULT})?|(?P<cn>{CN})(?:(?<=[万亿])|(?=[多余几 {first}])))"
+        rf"(?:(?P<ar>{AR})(?P<ap1>多|余)?(?:(?:\r?\n)?(?P<mult>{MULT}))?|(?P<cn>{CN})(?:(?<=[万亿])|(?=[多余几 {first}])))"
         r"(?P<ap2>多|余|几)?"
         rf"(?:(?P<gap>[ ]|\r?\n)?(?P<unit>{units})(?:/(?P<per>{per}))?)?"
         # 辆（艘、架、列）次: classifiers listed in brackets before a trailing 次.
