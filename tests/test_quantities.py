@@ -281,7 +281,7 @@ def test_counts_in_a_list_of_events_are_counts():
 
 @pytest.mark.parametrize(
     ("text", "surface", "value", "unit"),
-    [("新增天然气产量12亿方以上。", "12亿方", 1.2e9, "m3"), ("港口集装箱吞吐量达到860.5万标准箱。", "860.5万标准箱", 8.605e6, "标箱"),
+    [("新增天然气产量12亿方以上。", "12亿方", 1.2e9, "m3"), ("港口集装箱吞吐量达到860.5万标准箱。", "860.5万标准箱", 8.605e6, "标准箱"),
      ("全省算力规模达到2.6万PF。", "2.6万PF", 2.6e19, "flops")],
 )
 def test_more_units_of_reports(text, surface, value, unit):
