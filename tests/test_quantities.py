@@ -261,6 +261,10 @@ def test_a_measured_duration_is_kept(text, surface):
     assert (surface, "年") in [(s, u) for s, _, u in spans(text)]
 
 
+def test_the_years_over_which_a_change_happened_are_no_figure():
+    assert [u for _, _, u in spans("数字经济占比达到48%、5年提升9.2个百分点。")] == ["%", "pp"]
+
+
 @pytest.mark.parametrize(
     ("text", "surface", "value", "unit"),
     [("单位产值能耗降至0.46千克标准煤。", "0.46千克", 0.00046, "t"), ("年发电量2千瓦时", "2千瓦时", 2000, "Wh"),
