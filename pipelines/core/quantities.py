@@ -78,8 +78,7 @@ _RANGE_SEPARATORS = frozenset("-~至到—―")
 # The largest value a fact may have in its canonical unit: beyond it a number is a run of digits or of 亿,
 # not a figure (and no warehouse column holds it).
 MAX_VALUE = Decimal("1e30")
-# A figure's unit may stand on the next line of a scraped text (71.53亿 / 元) when the number could not end
-# there: it carries a multiplier or a decimal point.
+# A CJK ideograph: the noun a voltage class names (750千伏变电站), the word after a span of years.
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _NOT_BEFORE_FRACTION = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/.-")
 
@@ -166,22 +165,31 @@ def _data_pairs(name: str) -> dict[str, tuple[str, ...]]:
     return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in out.items()}
 
 
+@dataclass(frozen=True)
+class _Cues:
+    """The cue lists of the rules below, from their data files (see each file's header)."""
+
+    period_before: tuple[str, ...]
+    period_after: tuple[str, ...]
+    period_verb: tuple[str, ...]
+    period_keep: tuple[str, ...]
+    period_keep_after: tuple[str, ...]
+    class_head: re.Pattern[str]
+    class_member: dict[str, re.Pattern[str]]  # classifier -> the things of a class it sizes
+    addressee: tuple[str, ...]
+
+
 @lru_cache(maxsize=1)
-def _vocab() -> dict[str, object]:
-    """The cue lists of the rules below, from their data files."""
+def _vocab() -> _Cues:
     periods = _data_pairs("period_spans.csv")
-    thresholds = _data_pairs("class_thresholds.csv")
-    return {
-        "period_before": periods["before"],
-        "period_after": periods["after"],
-        "period_verb": periods["verb"],
-        "period_keep": periods["keep"],
-        "period_keep_after": periods["keep_after"],
-        "class_head": re.compile(alternation(thresholds["head"])),
-        "class_member": {r["word"].strip(): re.compile(r["sizes"].strip()) for r in rows("class_thresholds.csv")
-                         if r["role"].strip() == "member"},  # fmt: skip
-        "addressee": words("addressees.txt"),
-    }
+    members = {r["word"].strip(): re.compile(r["sizes"].strip()) for r in rows("class_thresholds.csv")
+               if r["role"].strip() == "member"}  # fmt: skip
+    return _Cues(
+        period_before=periods["before"], period_after=periods["after"], period_verb=periods["verb"],
+        period_keep=periods["keep"], period_keep_after=periods["keep_after"],
+        class_head=re.compile(alternation(_data_pairs("class_thresholds.csv")["head"])),
+        class_member=members, addressee=words("addressees.txt"),
+    )  # fmt: skip
 
 
 def _fixed_expressions() -> re.Pattern[str]:
@@ -342,13 +350,13 @@ def _is_period_span(norm: str, bounds: Boundaries, start: int, end: int, only_wo
     ``only_words``: look only at the words around (近十届最好成绩), not at the clause (,3届商博会 is a count)."""
     v = _vocab()
     after = norm[end : end + 3]
-    if after.startswith(v["period_keep_after"]):  # type: ignore[arg-type]
+    if after.startswith(v.period_keep_after):
         return False
-    if after.startswith(v["period_after"]):  # type: ignore[arg-type]
+    if after.startswith(v.period_after):
         return True
     before = norm[max(0, start - 6) : start]
     bare = before[:-1] if before.endswith("的") else before
-    if bare.endswith(v["period_before"]):  # type: ignore[arg-type]
+    if bare.endswith(v.period_before):
         return True
     if only_words:
         return False
@@ -358,7 +366,7 @@ def _is_period_span(norm: str, bounds: Boundaries, start: int, end: int, only_wo
     c0 = bounds.clause(start)[0]
     if nxt and _HAN.match(nxt) and not norm[c0:start].strip() and norm[c0 - 1 : c0] != "、":
         return True  # ,五年新设外资企业1770家: a clause that opens with the span (not an item of a list)
-    return after.startswith(v["period_verb"]) and not before.endswith(v["period_keep"])  # type: ignore[arg-type]
+    return after.startswith(v.period_verb) and not before.endswith(v.period_keep)
 
 
 def _names_class(norm: str, q: Mention) -> bool:
@@ -368,11 +376,11 @@ def _names_class(norm: str, q: Mention) -> bool:
     if norm[q.end : q.end + 1] not in "以及 " or q.dimension.startswith("ratio"):
         return False  # (the common case: no 以上/以下 follows); 全省80%以上的软件企业 is a share of the things
     m = _patterns()["threshold"].match(norm, q.end)
-    if m is None or not _vocab()["class_head"].search(m.group("noun")):  # type: ignore[union-attr]
+    if m is None or not _vocab().class_head.search(m.group("noun")):
         return False
     if q.dimension != "count" or q.default_unit:
         return True
-    sizes = _vocab()["class_member"].get(q.unit)  # type: ignore[union-attr]
+    sizes = _vocab().class_member.get(q.unit)
     return sizes is not None and sizes.search(m.group("noun")) is not None
 
 
@@ -568,7 +576,7 @@ def _generic(m, norm, bounds, units, keep, bare) -> None:  # noqa: C901 - one gr
             ):
                 return  # 过去五年, 五年来, 二十年一遇: the period spoken of, not a measured duration
             if unit.unit in ("名", "位", "人") and prev == "等" and (
-                after.startswith(_vocab()["addressee"]) or after[:1] == ":"  # type: ignore[arg-type]
+                after.startswith(_vocab().addressee) or after[:1] == ":"
             ):
                 return  # 王建国等12名代表, 张敏等3人: who a reply is addressed to
             if unit.unit == "届" and prev == "第":
