@@ -64,9 +64,9 @@ NOT_QUALIFIER_WORDS = ("签约", "节约", "制约", "合约", "预约", "公约
 PLAN_AFTER = re.compile(r"(?:行动|计划|规划|攻坚|专项|工程|倍增)")
 # Cues for a rank: 居全国第一, 排名第七, 位列全省第一, 全国第10.
 RANK_CUE = re.compile(r"(?:居|排名?|列|跻身|全国|全省|全市|全区|全球|世界|国内|中部|西部|东北|省内|榜)[^,;。!?、]{0,6}$")
-# A ranking named shortly before N位/N名 makes it a position (排名由369位上升到235位), not a count of people.
+# A ranking named shortly before N位/N名 makes it a position (排名由188位上升到141位), not a count of people.
 RANK_WORD = re.compile(r"(?:排名|排位|位次)[^,;。!?、]{0,10}$")
-# Between two ranks: the first moved to the second (第12位跃升至第9位, 第5位上升到第3位).
+# Between two ranks: the first moved to the second (第15位跃升至第8位, 第6位上升到第4位).
 RANK_MOVE_TO = re.compile(r"[^,;。!?、\n]{0,4}(?:至|到)")
 # Words before N位/N名 that make it a change in rank (晋级12位).
 RANK_MOVE = re.compile(r"(?:晋级|晋升|提升|上升|前进|跃升|提高|下降|下滑|后退|退后|跌落)$")
@@ -150,7 +150,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         ),
         # A measure of money, then a few words (突破, 迈上, 近), before a figure of 万/亿 with no unit.
         "money_before": re.compile(rf"(?:{alternation(words('money_nouns.txt'))})[^,;。!?、:0-9]{{0,4}}$"),
-        # 每月815元, 每人每年600元: money per one of the rate denominators.
+        # 每月720元, 每人每年600元: money per one of the rate denominators.
         "per_before": re.compile(rf"每(?P<den>{per})$"),
         # 以上/以下 and the words after a figure, to tell a threshold naming a class.
         "threshold": re.compile(r"[ ]?(?P<and>及)?(?:以上|以下)(?P<de>的)?(?P<noun>[\u4e00-\u9fff]{1,8})"),
@@ -308,8 +308,8 @@ def _post_qualifier(norm: str, end: int) -> str | None:
 
 
 def _is_year(unit: Unit | None, raw: str) -> bool:
-    """A four-digit year, a Chinese-numeral year (二〇二二年, or 二三五年 with its 〇 lost) or 2021年度/年底; also
-    a year run into the number of a list item before it (20.2026年)."""
+    """A four-digit year, a Chinese-numeral year (二〇二二年, or 二三〇年 with a 〇 lost) or 2021年度/年底; also
+    a year run into the number of a list item before it (8.2027年)."""
     if unit is None or unit.unit != "年":
         return False
     frac = raw.partition(".")[2]
@@ -334,7 +334,7 @@ def _cue_ok(unit: Unit, norm: str, bounds: Boundaries, start: int, end: int) -> 
 
 def _glued_figure(mult_s: str, unit_s: str | None) -> bool:
     """Whether a number run into the letters before it is still a figure: it carries 万/亿 or a currency
-    (GDP9602.72亿元), where a code or a name (C919, K1234次, PM2.5年均) carries neither."""
+    (GDP4521.3亿元), where a code or a name (C919, K1234次, PM2.5年均) carries neither."""
     if mult_s:
         return True
     unit = load_units().get(unit_s) if unit_s else None
@@ -345,9 +345,9 @@ _CLAUSE_END_CHARS = frozenset("。!?;\n,、:)")
 
 
 def _is_period_span(norm: str, bounds: Boundaries, start: int, end: int, only_words: bool = False) -> bool:
-    """过去五年, 这五年, 五年来, 极不平凡的五年, 二十年一遇, 产量五年增长29倍: a span of years that is the period
-    the text speaks of. A duration that is measured (连续五年, 用两年时间, 受教育年限10.5年) is none of these.
-    ``only_words``: look only at the words around (近十届最好成绩), not at the clause (,3届商博会 is a count)."""
+    """过去五年, 这五年, 五年来, 极不平凡的五年, 二十年一遇, 产量五年增长3倍: a span of years that is the period
+    the text speaks of. A duration that is measured (连续五年, 用两年时间, 受教育年限11.2年) is none of these.
+    ``only_words``: look only at the words around (近八届最好成绩), not at the clause (,3届茶博会 is a count)."""
     v = _vocab()
     after = norm[end : end + 3]
     if after.startswith(v.period_keep_after):
@@ -362,19 +362,19 @@ def _is_period_span(norm: str, bounds: Boundaries, start: int, end: int, only_wo
         return False
     nxt = after[:1]
     if before.endswith("的") and (not nxt or nxt in _CLAUSE_END_CHARS):
-        return True  # 是感恩奋进的五年。
+        return True  # 是砥砺奋进的五年。
     c0 = bounds.clause(start)[0]
     if nxt and _HAN.match(nxt) and not norm[c0:start].strip() and norm[c0 - 1 : c0] != "、":
-        return True  # ,五年新设外资企业1770家: a clause that opens with the span (not an item of a list)
+        return True  # ,五年新设企业900家: a clause that opens with the span (not an item of a list)
     return after.startswith(v.period_verb) and not before.endswith(v.period_keep)
 
 
 def _names_class(norm: str, q: Mention) -> bool:
     """50户以上自然村, 10亿元以上项目, 1000Mbps及以上用户, 2000万元以上的企业: a threshold that defines a class of
-    things. A count in the classifier of the things themselves counts them (实施1500个以上重点项目, 1000家以上的
-    企业), and a share of them is a share (80%以上的企业)."""
+    things. A count in the classifier of the things themselves counts them (实施1200个以上重点项目, 800家以上的
+    企业), and a share of them is a share (70%以上的企业)."""
     if norm[q.end : q.end + 1] not in "以及 " or q.dimension.startswith("ratio"):
-        return False  # (the common case: no 以上/以下 follows); 全省80%以上的软件企业 is a share of the things
+        return False  # (the common case: no 以上/以下 follows); 全区70%以上的企业 is a share of the things
     m = _patterns()["threshold"].match(norm, q.end)
     if m is None or not _vocab().class_head.search(m.group("noun")):
         return False
@@ -454,7 +454,7 @@ def _join_ranges(norm: str, result: list[Mention]) -> list[Mention]:
 
 
 def _share_list_rates(norm: str, result: list[Mention]) -> None:
-    """每月815元和615元: a money figure in a list after a rate is that rate too."""
+    """每月720元和560元: a money figure in a list after a rate is that rate too."""
     for p, q in itertools.pairwise(result):
         if (q.dimension.startswith("money") and p.dimension == "rate" and p.unit.startswith(q.unit + "/")
                 and norm[p.end : q.start].strip(" ") in tuple(LIST_SEPARATORS)):  # fmt: skip
@@ -474,7 +474,7 @@ def _generic(m, norm, bounds, units, keep, bare) -> None:  # noqa: C901 - one gr
     mult_s = m.group("mult") or ""
     unit_start = m.start("unit")
     if mult_s[-1:] in ("百", "千"):
-        # 0.13千克, 3.5百分点, 3千瓦时: the 百/千 the multiplier took begins a unit (as long as the one after it).
+        # 0.46千克, 1.5百分点, 2千瓦时: the 百/千 the multiplier took begins a unit (as long as the one after it).
         u = _patterns()["unit_at"].match(norm, m.end("mult") - 1)
         if u and u.end() >= (m.end("unit") if unit_s else 0):
             mult_s, unit_s, unit_start, end = mult_s[:-1], u.group(), u.start(), u.end()
@@ -489,12 +489,12 @@ def _generic(m, norm, bounds, units, keep, bare) -> None:  # noqa: C901 - one gr
     signed = False
     if ar:
         if prev and prev.isascii() and prev.isalpha() and not _glued_figure(mult_s, unit_s):
-            return  # PM2.5, C919, MB1532375 (but GDP9602.72亿元 is a figure run into its name)
+            return  # PM2.5, C919, MB1532375 (but GDP4521.3亿元 is a figure run into its name)
         if prev and (prev in "./_#" or (prev == "-" and not unit_s)):
             return  # MB1532375/2023-00025 (but 3-5万元 is a range)
         if prev == "第":
             return
-        # -0.86‰: a minus sign that follows no digit or letter is the figure's sign, not a range.
+        # -0.52‰: a minus sign that follows no digit or letter is the figure's sign, not a range.
         before_sign = norm[start - 2 : start - 1]
         signed = prev == "-" and not ((before_sign.isascii() and before_sign.isalnum()) or before_sign in "%‰)")
         value = parse_arabic(ar)
@@ -533,7 +533,7 @@ def _generic(m, norm, bounds, units, keep, bare) -> None:  # noqa: C901 - one gr
         # A surface such as T may have another reading with its own cue (bandwidth, then data).
         unit = next((u for u in other_readings(unit.surface) if _cue_ok(u, norm, bounds, start, end)), None)
         if unit is None and mult_s:
-            return  # 破亿度 of a temperature: a unit word this text does not mean is no count of 个 either
+            return  # 达亿度 of a temperature: a unit word this text does not mean is no count of 个 either
     if unit is None and unit_s:
         end = unit_start
         while norm[end - 1] in " \r\n":
@@ -553,9 +553,9 @@ def _generic(m, norm, bounds, units, keep, bare) -> None:  # noqa: C901 - one gr
         if "万" not in mult_s and "亿" not in mult_s:
             return  # 750千 before a word that is no unit (伏, 米…) is not a count of 个
         if norm[end : end + 1] in ("万", "亿"):
-            return  # 10.36百亿亿次: a run of multipliers this grammar cannot read is not read by half
+            return  # 3.2百亿亿次: a run of multipliers this grammar cannot read is not read by half
         if _patterns()["money_before"].search(norm, max(0, start - 16), start):
-            # 产值突破百亿, 地区生产总值迈上5万亿台阶: an amount of yuan with its 元 left out.
+            # 产值突破千亿, 生产总值迈上3万亿台阶: an amount of yuan with its 元 left out.
             unit = units["元"]
             q = Mention(start, end, value, "CNY", "money", has_multiplier=True)
         else:
@@ -601,7 +601,7 @@ def _generic(m, norm, bounds, units, keep, bare) -> None:  # noqa: C901 - one gr
         if per:
             unit_name = f"{unit.unit}/{rate_denominators()[per]}"
         elif unit.dimension == "money":
-            # 每月815元, 每人每年600元: money per one of the denominators stated before the figure.
+            # 每月720元, 每人每年600元: money per one of the denominators stated before the figure.
             pb = _patterns()["per_before"].search(norm, max(0, start - 6), start)
             if pb:
                 per = pb.group("den")
@@ -650,7 +650,7 @@ def _generic(m, norm, bounds, units, keep, bare) -> None:  # noqa: C901 - one gr
         q.unit, q.dimension, q.hint = "rank", "rank", "rank_move"
         q.negative = before.endswith(RANK_DOWN)
     elif q.unit in ("位", "名") and RANK_WORD.search(norm, max(0, q.start - 12), q.start):
-        q.unit, q.dimension, q.hint = "rank", "rank", "rank"  # 排名由369位上升到235位: positions, not people
+        q.unit, q.dimension, q.hint = "rank", "rank", "rank"  # 排名由188位上升到141位: positions, not people
     keep(q)
 
 
@@ -694,7 +694,7 @@ def _ranks(norm: str, keep) -> None:
     for m in pats["rank"].finditer(norm):
         start, end = m.span()
         # 分别居全国第二、第七、第九: the items after the first share its cue; so does the rank a move
-        # reaches (由全国第12位跃升至第9位).
+        # reaches (由全国第15位跃升至第8位).
         gap = norm[last_end:start] if 0 <= last_end < start else "\n"
         in_list = gap.strip(" ") in tuple(LIST_SEPARATORS) or RANK_MOVE_TO.fullmatch(gap) is not None
         if not in_list and not RANK_CUE.search(norm, max(0, start - 10), start):
