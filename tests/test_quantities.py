@@ -412,6 +412,11 @@ def test_the_rank_a_move_reaches_is_a_rank():
     assert found == [("第15位", 15), ("第8位", 8)]
 
 
+def test_a_top_share_names_a_class():
+    assert spans("全校6个学科进入全球排名前1%,2个进入前千分之一。") == [("6个", 6, "个"), ("2个", 2, "个")]
+    assert spans("目前50%的乡镇建成服务中心。") == [("50%", 50, "%")]
+
+
 def test_a_first_months_span_is_no_rank():
     assert [u for _, _, u in spans("全国前三季度经济增长5%。")] == ["%"]
 

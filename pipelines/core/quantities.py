@@ -384,6 +384,16 @@ def _names_class(norm: str, q: Mention) -> bool:
     return sizes is not None and sizes.search(m.group("noun")) is not None
 
 
+# Words that end in 前 without making a top-N (目前50%的乡镇: a share now).
+_NOT_TOP = ("目前", "提前", "当前", "此前", "之前", "以前", "眼前", "向前")
+
+
+def _top_share(norm: str, start: int) -> bool:
+    """进入ESI排名前1%, 全球前千分之一: a share after 前 bounds a top class (the count of its members is the
+    figure), not a share of anything."""
+    return norm[start - 1 : start] == "前" and norm[start - 2 : start] not in _NOT_TOP
+
+
 def _within_limits(q: Mention) -> bool:
     v, h = q.value, q.value_high
     return v.is_finite() and -MAX_VALUE <= v <= MAX_VALUE and (h is None or (h.is_finite() and -MAX_VALUE <= h <= MAX_VALUE))
@@ -405,8 +415,9 @@ def find_quantities(text: str, norm: str | None = None, bounds: Boundaries | Non
     bare: list[Mention] = []
 
     def keep(m: Mention) -> None:
-        if not _inside(protected, starts, m.start, m.end):
-            found.append(m)
+        if _inside(protected, starts, m.start, m.end) or (m.dimension == "ratio" and _top_share(norm, m.start)):
+            return
+        found.append(m)
 
     for m in finditer_at(pats["generic"], pats["generic_start"], norm):
         _generic(m, norm, bounds, units, keep, bare)
