@@ -245,6 +245,9 @@ def test_not_figures(text):
         ("全年平均降水量612.5毫米。", "612.5毫米", 0.6125, "m"),
         ("港口集装箱吞吐量突破320万TEU。", "320万TEU", 3.2e6, "标箱"),
         ("家禽出栏2.3亿羽。", "2.3亿羽", 2.3e8, "羽"),
+        ("收购烤烟32.5万担。", "32.5万担", 16250, "t"),
+        ("进出港船舶1.2万艘次。", "1.2万艘次", 12000, "艘次"),
+        ("以3.1万票当选。", "3.1万票", 31000, "票"),
         ("全年发电量达到86亿千瓦时。", "86亿千瓦时", 8.6e12, "Wh"),
         ("全年外送电量210亿度。", "210亿度", 2.1e13, "Wh"),
     ],
@@ -481,3 +484,20 @@ def test_a_corpus_with_a_giant_number_is_written_whole(tmp_path):
     summary = extract_corpus_to_jsonl(corpus, tmp_path / "f.jsonl", tmp_path / "d.jsonl")
     assert (summary.documents, summary.facts, summary.quarantined) == (1, 1, [])
     assert '"120家"' in (tmp_path / "f.jsonl").read_text(encoding="utf-8")
+
+
+def test_a_table_gives_its_numbers_the_units_of_their_row_or_column():
+    text = ("主要产品产量\n产品\t单位\t产量\t比上年增长(%)\n钢材\t万吨\t812.6\t-2.4\n"
+            "水泥  万吨  1530.2  3.8\n光伏电池\t万千瓦\t960\t41.5\n")
+    got = [(s, v, u) for s, v, u in spans(text)]
+    assert got == [("812.6", pytest.approx(8.126e6), "t"), ("-2.4", -2.4, "%"), ("1530.2", pytest.approx(1.5302e7), "t"),
+                   ("3.8", 3.8, "%"), ("960", 9.6e9, "W"), ("41.5", 41.5, "%")]
+
+
+def test_a_table_read_one_cell_a_line_takes_the_units_of_its_headers():
+    text = "各县装机情况\n县\n光伏装机(万千瓦)\n同比增长(%)\n东山县\n320\n12.5\n西岭县\n185\n-3.2\n责任编辑：王五\n"
+    assert spans(text) == [("320", 3.2e9, "W"), ("12.5", 12.5, "%"), ("185", 1.85e9, "W"), ("-3.2", -3.2, "%")]
+
+
+def test_numbers_in_prose_lines_are_no_table():
+    assert spans("2024\n年度报告\n第3\n章") == []

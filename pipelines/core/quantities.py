@@ -423,6 +423,8 @@ def find_quantities(text: str, norm: str | None = None, bounds: Boundaries | Non
         _generic(m, norm, bounds, units, keep, bare)
     _percent_like(norm, keep)
     _ranks(norm, keep)
+    if "\t" in norm or "  " in norm or "(" in norm:
+        _table_figures(norm, keep)
 
     found.sort(key=lambda q: (q.start, -(q.end - q.start)))
     result: list[Mention] = []
@@ -600,9 +602,8 @@ def _generic(m, norm, bounds, units, keep, bare) -> None:  # noqa: C901 - one gr
                 return  # 千家万户, 百场: a bare multiplier is a figure only with 近/超/上/余
             if unit.dimension == "duration" and unit.unit == "年" and mult_s:
                 return
-        if (unit.dimension == "money" and cn and len(cn) == 1 and cn in "十百千万亿"
-                and not (up or approx or _pre_qualifier(norm, start))):  # fmt: skip
-            return
+        if cn and len(cn) == 1 and cn in "十百千万亿" and not (up or approx or _pre_qualifier(norm, start)):
+            return  # 万元, 万吨 alone (a table's unit cell, 千家万户): a bare multiplier is a figure only with 近/超/上
         if unit.dimension == "voltage" and (_HAN.match(norm, end) or norm[end : end + 1] in ("、", "/")):
             return  # 750千伏变电站, ±800千伏特高压, 110千伏、220千伏线路: a voltage class in a name, not a figure
         value = value * unit.scale
@@ -697,6 +698,119 @@ def _percent_like(norm: str, keep) -> None:
             # 六个翻番: each of six figures doubled is one doubling; the count belongs to its span.
             k = pats["doubled_count"].search(norm, max(0, m.start() - 4), m.start())
             keep(Mention(k.start() if k else m.start(), m.end(), Decimal(2) ** int(n), "倍", "multiple"))
+
+
+_NUMBER_CELL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+_CELL_SPLIT = re.compile(r"\t+| {2,}")
+# A column's unit in its header: 产量(万吨), 同比增长(%); a column headed by a growth is in percent.
+_HEADER_UNIT = re.compile(r"[((]([^()]{1,6})[))]$")
+_GROWTH_HEADER = re.compile(r"增长|增速|增幅|比上年|同比")
+_TABLE_CELL_MAX = 24
+
+
+def _cell_unit(cell: str) -> tuple[Decimal, Unit] | None:
+    """The multiplier and unit a table cell names: 万吨, 亿千瓦时, 吨, %."""
+    units = load_units()
+    cell = cell.strip()
+    if cell in units:
+        return Decimal(1), units[cell]
+    i = 0
+    while i < len(cell) and cell[i] in "十百千万亿":
+        i += 1
+    mult = multiplier_value(cell[:i])
+    if i and mult and cell[i:] in units:
+        return Decimal(mult), units[cell[i:]]
+    return None
+
+
+def _column_unit(header: str) -> tuple[Decimal, Unit] | None:
+    m = _HEADER_UNIT.search(header.strip())
+    if m:
+        return _cell_unit(m.group(1))
+    return (Decimal(1), load_units()["%"]) if _GROWTH_HEADER.search(header) else None
+
+
+def _table_figures(norm: str, keep) -> None:
+    """原煤  万吨  2863.4  -3.1 under 产品  单位  产量  比上年增长(%); or one cell a line under headers such as
+    装机(万千瓦) and 同比增长(%) (an HTML table as the loader reads it): a number alone in a cell takes its unit
+    from a unit cell of its row or from its column's header."""
+    lines = [(m.start(), m.group()) for m in re.finditer(r"[^\n]+", norm)]
+    _row_tables(lines, keep)
+    _cell_line_tables(lines, keep)
+
+
+def _cells(start: int, line: str) -> list[tuple[int, str]]:
+    out, pos = [], 0
+    for part in _CELL_SPLIT.split(line):
+        i = line.index(part, pos) if part else pos
+        if part.strip():
+            lead = len(part) - len(part.lstrip())
+            out.append((start + i + lead, part.strip()))
+        pos = i + len(part)
+    return out
+
+
+def _row_tables(lines: list[tuple[int, str]], keep) -> None:
+    header: list[str] = []
+    for start, line in lines:
+        if "\t" not in line and "  " not in line:
+            header = []
+            continue
+        cells = _cells(start, line)
+        if len(cells) < 3 or any(len(c) > _TABLE_CELL_MAX for _, c in cells):
+            header = []
+            continue
+        numeric = [_NUMBER_CELL.fullmatch(c) is not None for _, c in cells]
+        if not any(numeric):
+            header = [c for _, c in cells]
+            continue
+        row_unit = next((u for (_, c), n in zip(cells, numeric, strict=True) if not n and (u := _cell_unit(c))), None)
+        for j, ((a, c), n) in enumerate(zip(cells, numeric, strict=True)):
+            if not n:
+                continue
+            col = _column_unit(header[j]) if len(header) == len(cells) else None
+            unit = col or row_unit
+            if unit is not None:
+                _keep_cell(a, c, unit, keep)
+
+
+def _cell_line_tables(lines: list[tuple[int, str]], keep) -> None:
+    """Cells one a line: header lines (at least one with a unit), then rows of as many lines, each a label and
+    numbers. The header is the widest run of short lines before the first row that its rows fit."""
+    i, n = 0, len(lines)
+    while i < n:
+        j = i
+        while j < n and len(lines[j][1].strip()) <= _TABLE_CELL_MAX and not _is_number_line(lines[j][1]):
+            j += 1
+        first_row = j - 1  # the first row's label stands just before the first number
+        for width in range(min(first_row - i, 8), 1, -1):
+            units = [_column_unit(ln) for _, ln in lines[first_row - width : first_row]]
+            if any(units[1:]) and _is_row(lines[first_row : first_row + width]):
+                k = first_row
+                while k + width <= n and _is_row(lines[k : k + width]):
+                    for (a, ln), unit in zip(lines[k + 1 : k + width], units[1:], strict=True):
+                        if unit is not None:
+                            c = ln.strip()
+                            _keep_cell(a + ln.index(c), c, unit, keep)
+                    k += width
+                j = k
+                break
+        i = max(j, i + 1)
+
+
+def _is_number_line(line: str) -> bool:
+    return _NUMBER_CELL.fullmatch(line.strip()) is not None
+
+
+def _is_row(row: list[tuple[int, str]]) -> bool:
+    return len(row) > 1 and not _is_number_line(row[0][1]) and all(_is_number_line(ln) for _, ln in row[1:])
+
+
+def _keep_cell(start: int, cell: str, unit: tuple[Decimal, Unit], keep) -> None:
+    mult, u = unit
+    value = parse_arabic(cell)
+    if value is not None:
+        keep(Mention(start, start + len(cell), value * mult * u.scale, u.unit, u.dimension))
 
 
 def _ranks(norm: str, keep) -> None:
