@@ -501,3 +501,18 @@ def test_a_table_read_one_cell_a_line_takes_the_units_of_its_headers():
 
 def test_numbers_in_prose_lines_are_no_table():
     assert spans("2024\n年度报告\n第3\n章") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [("东港、西港两个码头完成改造。", []), ("粮食和油料产量增长,两项指标均创新高。", []),
+     ("2023年东区、西区两个园区获批。", []),
+     ("新建学校两所、医院三所。", [("两所", 2, "所"), ("三所", 3, "所")]), ("建成两个中心。", [("两个", 2, "个")])],
+)
+def test_a_count_that_restates_the_items_just_named_is_no_figure(text, want):
+    assert spans(text) == want
+
+
+def test_a_position_far_from_its_verb_is_a_rank():
+    assert spans("县域综合实力位居全省县域经济发展十强县第3位。") == [("第3位", 3, "rank")]
+    assert spans("经济总量连续保持全市第2位。") == [("第2位", 2, "rank")]

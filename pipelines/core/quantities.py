@@ -63,7 +63,9 @@ NOT_QUALIFIER_WORDS = ("签约", "节约", "制约", "合约", "预约", "公约
 # N年 followed by these names a plan (三年行动计划), not a duration.
 PLAN_AFTER = re.compile(r"(?:行动|计划|规划|攻坚|专项|工程|倍增)")
 # Cues for a rank: 居全国第一, 排名第七, 位列全省第一, 全国第10.
-RANK_CUE = re.compile(r"(?:居|排名?|列|跻身|全国|全省|全市|全区|全球|世界|国内|中部|西部|东北|省内|榜)[^,;。!?、]{0,6}$")
+RANK_CUE = re.compile(r"(?:居|排名?|列|跻身|保持|全国|全省|全市|全区|全球|世界|国内|中部|西部|东北|省内|榜)[^,;。!?、]{0,6}$")
+# 第N位/第N名 is a position even further from its verb (位居全省县域经济十强县第4位).
+RANK_CUE_FAR = re.compile(r"(?:居|排名?|列|跻身|保持)[^,;。!?、]{0,16}$")
 # A ranking named shortly before N位/N名 makes it a position (排名由188位上升到141位), not a count of people.
 RANK_WORD = re.compile(r"(?:排名|排位|位次)[^,;。!?、]{0,10}$")
 # Between two ranks: the first moved to the second (第15位跃升至第8位, 第6位上升到第4位).
@@ -369,6 +371,26 @@ def _is_period_span(norm: str, bounds: Boundaries, start: int, end: int, only_wo
     return after.startswith(v.period_verb) and not before.endswith(v.period_keep)
 
 
+_SMALL_COUNTS = frozenset("两三四五六七八九十")
+_YEAR_RE = re.compile(r"(?:19|20)[0-9]{2}年")
+_BOTH_RE = re.compile(r"[^,;。!?、]{0,4}?[均都]")
+
+
+def _restates_items(norm: str, bounds: Boundaries, start: int, end: int) -> bool:
+    """两项指标均超过, 兰州、天水两个试验区: a small count that refers back to the items just listed (均/都 after
+    it, or the list right before it) restates them; it measures nothing."""
+    if norm[start] not in _SMALL_COUNTS or end - start > 3:
+        return False
+    if _BOTH_RE.match(norm, end):
+        return True
+    c0 = bounds.clause(start)[0]
+    if c0 < 2 or norm[c0 - 1] != "、" or not norm[c0:start] or _HAN.match(norm[start - 1]) is None:
+        return False
+    # 兰州 of 兰州、天水两个 (a year before it aside); 学校两所 of 学校两所、医院三所, which has its own count.
+    item_before = _YEAR_RE.sub("", norm[bounds.clause(c0 - 2)[0] : c0 - 1])
+    return not any(ch.isdigit() or ch in CN_NUMERAL_CHARS for ch in item_before)
+
+
 def _names_class(norm: str, q: Mention) -> bool:
     """50户以上自然村, 10亿元以上项目, 1000Mbps及以上用户, 2000万元以上的企业: a threshold that defines a class of
     things. A count in the classifier of the things themselves counts them (实施1200个以上重点项目, 800家以上的
@@ -584,6 +606,8 @@ def _generic(m, norm, bounds, units, keep, bare) -> None:  # noqa: C901 - one gr
                 return
             if cn == "二" and unit.is_count:
                 return  # 二轮, 二类: an ordinal or a grade; a count of two is 两轮, 两类
+            if unit.is_count and cn and _restates_items(norm, bounds, start, end):
+                return  # 兰州、天水两个试验区; 两项指标均: the count of items just named, no figure of its own
             if (unit.dimension == "duration" or unit.unit == "届") and _is_period_span(
                 norm, bounds, start, end, unit.unit == "届"
             ):
@@ -822,7 +846,9 @@ def _ranks(norm: str, keep) -> None:
         # reaches (由全国第15位跃升至第8位).
         gap = norm[last_end:start] if 0 <= last_end < start else "\n"
         in_list = gap.strip(" ") in tuple(LIST_SEPARATORS) or RANK_MOVE_TO.fullmatch(gap) is not None
-        if not in_list and not RANK_CUE.search(norm, max(0, start - 10), start):
+        if not in_list and not RANK_CUE.search(norm, max(0, start - 10), start) and not (
+            m.group("suffix") in ("位", "名") and RANK_CUE_FAR.search(norm, max(0, start - 20), start)
+        ):
             continue
         if m.group() in ("首位", "榜首"):
             value = Decimal(1)
