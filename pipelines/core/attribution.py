@@ -16,7 +16,7 @@ from .layout import SpanSet
 from .metrics import MetricCatalog, metric_catalog
 from .numerals import to_json_number
 from .periods import Period, find_periods, is_comparison, parts_of_year, relative_years
-from .quantities import Boundaries, Mention
+from .quantities import EXCERPT_REACH, Boundaries, Mention
 from .regions import NATIONAL_REF, Gazetteer, Region, RegionIndex, RegionMention
 from .vocab import alternation, words
 
@@ -90,6 +90,7 @@ _GROWTH_REACH = max(map(len, _GROWTH_VERBS.split("|"))) + 8 + 1
 _VERB_REACH = max(map(len, _VERBS_BEFORE.split("|"))) + 1
 TAIL_LEVEL_RE = re.compile(r"[到至]|占")
 LIST_SEP_RE = re.compile(r"[、和]")
+LIST_ITEM_SEPARATORS = "、和与及"
 RANK_SUBJECT_RE = re.compile(r"^(.*?)(?:在|居|位居|位列|名列|跃居|跻身|排名|排)")
 NOUN_AFTER_RE = re.compile(r"[^\s,;。!?、:的]{2,20}")
 AFTER_LEAD_RE = re.compile(r"^(?:以上|以下|左右|之多|多|余|的|\s)+")
@@ -244,6 +245,18 @@ def _planned(clause_before: str, window: str, section: Section | None) -> bool:
     if TARGET_RE.search(window):
         return True
     return section is not None and section.future and not PAST_RE.search(window)
+
+
+def list_item_kind(m: Mention, prev: Mention | None, prev_kind: tuple[str, bool], ctx: DocContext
+                   ) -> tuple[str, bool] | None:  # fmt: skip
+    """分别下降65.3%、58.3%; 分别增长4.2%、5.0%、6.7%: a figure that follows another of its unit across a list
+    separator alone has no cue of its own; it shares the kind and sign of the one before."""
+    if prev is None or prev.unit != m.unit or m.hint:
+        return None
+    gap = ctx.norm[prev.end : m.start].strip(" ")
+    if gap and (len(gap) > 1 or gap not in LIST_ITEM_SEPARATORS):
+        return None
+    return prev_kind
 
 
 def period_of(m: Mention, kind: str, sent_start: int, ctx: DocContext) -> tuple[str | None, str]:
@@ -637,6 +650,7 @@ def attribute(mentions: list[Mention], ctx: DocContext, catalog: MetricCatalog |
     sentence = ""
     prev_end = -1
     prev_label = ""
+    prev_item: tuple[Mention | None, tuple[str, bool]] = (None, ("", False))
     for k, m in enumerate(mentions):
         if ctx.regions.inside(m.start, m.end) or ctx.doc.furniture.covers(m.start, m.end):
             continue  # 五家渠市, 七台河: part of a place name; a page's counters and time stamps
@@ -647,7 +661,8 @@ def attribute(mentions: list[Mention], ctx: DocContext, catalog: MetricCatalog |
         clause = ctx.bounds.clause(m.start)
         clause_before = ctx.norm[clause[0] : m.start]
         sentence_before = ctx.norm[s_start : m.start]
-        kind, negative = kind_and_sign(m, clause_before, sentence_before, ctx)
+        kind, negative = list_item_kind(m, *prev_item, ctx) or kind_and_sign(m, clause_before, sentence_before, ctx)
+        prev_item = (m, (kind, negative))
         region, region_source = region_of(m, kind, max(s_start, ctx.bounds.statement(m.start)[0]), ctx,
                                           respective.get(m.start))  # fmt: skip
         period, period_source = period_of(m, kind, s_start, ctx)
@@ -681,12 +696,19 @@ def attribute(mentions: list[Mention], ctx: DocContext, catalog: MetricCatalog |
                 value=_num(value), unit=m.unit, qualifier=m.qualifier, kind=kind, metric=label,
                 metric_id=None if induced else catalog.fits(catalog.match(label), m.dimension),
                 region=region.name if region else None,
-                region_code=region.code if region else None, period=period, sentence=sentence,
+                region_code=region.code if region else None, period=period,
+                sentence=sentence if s_end - s_start <= 2 * EXCERPT_REACH else _excerpt(m, ctx),
                 value_high=_num(high) if high is not None else None,
                 region_source=region_source if region else "none", period_source=period_source,
             )
         )  # fmt: skip
     return facts
+
+
+def _excerpt(m: Mention, ctx: DocContext) -> str:
+    """The stored sentence of a figure on a long line: a window of whole clauses around it."""
+    a, b = ctx.bounds.excerpt(m.start, m.end)
+    return ctx.text[a:b].strip()
 
 
 def _num(v: Decimal) -> int | float:

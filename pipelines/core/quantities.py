@@ -8,6 +8,7 @@ canonical unit, qualifier, plus hints (sign words, rank) that attribution turns 
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
@@ -25,9 +26,10 @@ from .numerals import (
     parse_number,
 )
 from .text import finditer_at, normalise
-from .units import Unit, load_units, rate_denominators, unit_alternation
+from .units import Unit, load_units, other_readings, rate_denominators, unit_alternation
+from .vocab import alternation, rows, words
 
-AR = r"\d+(?:,\d{3})+(?:\.\d+)?(?![\d,])|\d+(?:\.\d+)?"
+AR = r"[0-9]+(?:,[0-9]{3})+(?:\.[0-9]+)?(?![0-9,])|[0-9]+(?:\.[0-9]+)?"
 CN = rf"[{CN_NUMERAL_CHARS}]+(?:点[{CN_DIGIT_CHARS}]+)?"
 # A multiplier run: 万, 亿, 万亿, 千万, 百亿... (never 亿千: in 1000亿千瓦时 the 千 belongs to the unit).
 MULT = "(?:[十百千]?(?:万亿|亿|万)|[十百千])"
@@ -55,17 +57,19 @@ POST_QUALIFIERS: list[tuple[str, str]] = [
 
 _POST_QUALIFIER_OF = dict(POST_QUALIFIERS)
 assert {len(w) for w in _POST_QUALIFIER_OF} == {2}, "_post_qualifier looks up two characters"
-# Words after 次/届 that make the number an ordinal of a meeting, not a count (十四届五次会议).
-MEETING_AFTER = re.compile(
-    r"(?:[" + CN_NUMERAL_CHARS + r"\d]+[次中])?(?:会议|全会|全体会议|代表大会|常委会|党代会|会上|人大|政协|人民|全国|中央|委员)"
-)
 # 约/近 end these words, where they are not qualifiers (签约34个, 最近3年).
 NOT_QUALIFIER_WORDS = ("签约", "节约", "制约", "合约", "预约", "公约", "条约", "契约", "履约", "违约", "特约",
                        "集约", "简约", "相约", "邀约", "最近", "附近", "临近", "就近", "邻近", "亲近", "靠近")
 # N年 followed by these names a plan (三年行动计划), not a duration.
 PLAN_AFTER = re.compile(r"(?:行动|计划|规划|攻坚|专项|工程|倍增)")
 # Cues for a rank: 居全国第一, 排名第七, 位列全省第一, 全国第10.
-RANK_CUE = re.compile(r"(?:居|排名?|列|跻身|全国|全省|全市|全区|全球|世界|国内|中部|西部|东北|省内|榜)[^,;。!?、]{0,6}$")
+RANK_CUE = re.compile(r"(?:居|排名?|列|跻身|保持|全国|全省|全市|全区|全球|世界|国内|中部|西部|东北|省内|榜)[^,;。!?、]{0,6}$")
+# 第N位/第N名 is a position even further from its verb (位居全省县域经济十强县第4位).
+RANK_CUE_FAR = re.compile(r"(?:居|排名?|列|跻身|保持)[^,;。!?、]{0,16}$")
+# A ranking named shortly before N位/N名 makes it a position (排名由188位上升到141位), not a count of people.
+RANK_WORD = re.compile(r"(?:排名|排位|位次)[^,;。!?、]{0,10}$")
+# Between two ranks: the first moved to the second (第15位跃升至第8位, 第6位上升到第4位).
+RANK_MOVE_TO = re.compile(r"[^,;。!?、\n]{0,4}(?:至|到)")
 # Words before N位/N名 that make it a change in rank (晋级12位).
 RANK_MOVE = re.compile(r"(?:晋级|晋升|提升|上升|前进|跃升|提高|下降|下滑|后退|退后|跌落)$")
 RANK_DOWN = ("下降", "下滑", "后退", "退后", "跌落")
@@ -73,6 +77,11 @@ RANK_DOWN = ("下降", "下滑", "后退", "退后", "跌落")
 ORDINAL_NOUN = set("届期批号条款章节代轮季次版")
 LIST_SEPARATORS = "、和与及或"
 _RANGE_SEPARATORS = frozenset("-~至到—―")
+# The largest value a fact may have in its canonical unit: beyond it a number is a run of digits or of 亿,
+# not a figure (and no warehouse column holds it).
+MAX_VALUE = Decimal("1e30")
+# A CJK ideograph: the noun a voltage class names (750千伏变电站), the word after a span of years.
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 _NOT_BEFORE_FRACTION = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/.-")
 
 
@@ -101,9 +110,9 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         r"(?P<up>上)?"
         # A Chinese numeral is worth a look only when a unit, 多/余/几, or 万/亿 follows or ends it:
         # the lookahead drops the thousands of 一是, 统一, 之一 before any Python runs.
-        rf"(?:(?P<ar>{AR})(?P<ap1>多|余)?(?P<mult>{MULT})?|(?P<cn>{CN})(?:(?<=[万亿])|(?=[多余几 {first}])))"
+        rf"(?:(?P<ar>{AR})(?P<ap1>多|余)?(?:(?:\r?\n)?(?P<mult>{MULT}))?|(?P<cn>{CN})(?:(?<=[万亿])|(?=[多余几 {first}])))"
         r"(?P<ap2>多|余|几)?"
-        rf"(?:[ ]?(?P<unit>{units})(?:/(?P<per>{per}))?)?"
+        rf"(?:(?P<gap>[ ]|\r?\n)?(?P<unit>{units})(?:/(?P<per>{per}))?)?"
         # 辆（艘、架、列）次: classifiers listed in brackets before a trailing 次.
         r"(?P<alt>\((?:[^()\n]{1,3}、){1,4}[^()\n]{1,3}\)次)?"
     )
@@ -111,22 +120,78 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "generic": re.compile(generic),
         # Every generic match starts with 上 or a numeral (see ``finditer_at``), never at a digit after a
         # digit: a match that takes a digit takes the digits around it.
-        "generic_start": re.compile(rf"[上\d{CN_NUMERAL_CHARS}](?<!\d\d)"),
+        "generic_start": re.compile(rf"[上0-9{CN_NUMERAL_CHARS}](?<![0-9][0-9])"),
         "percent_cn": re.compile(rf"百分之(?P<n>{CN}|{AR})"),
-        "fraction_cn": re.compile(rf"(?P<d>[{CN_NUMERAL_CHARS}]+|\d+)分之(?P<n>[{CN_NUMERAL_CHARS}]+|\d+)"),
+        "fraction_cn": re.compile(rf"(?P<d>[{CN_NUMERAL_CHARS}]+|[0-9]+)分之(?P<n>[{CN_NUMERAL_CHARS}]+|[0-9]+)"),
         # These two begin with a class so that re can skip ahead to it; what may stand before the
         # number is checked after it (a lookbehind first would be tried at every position).
-        "fraction_ar": re.compile(r"(?P<n>\d\d?\d?)/(?P<d>\d{1,3})(?![A-Za-z0-9/.\-])"),
-        "cheng": re.compile(rf"(?P<n>[1-9{CN_DIGIT_CHARS}])(?<![\d{CN_NUMERAL_CHARS}].)成(?!不变|本|员|果|立|为|功|交|都|绩)"),
+        "fraction_ar": re.compile(r"(?P<n>[0-9]{1,3})/(?P<d>[0-9]{1,3})(?![A-Za-z0-9/.\-])"),
+        "cheng": re.compile(rf"(?P<n>[1-9{CN_DIGIT_CHARS}])(?<![0-9{CN_NUMERAL_CHARS}].)成(?!不变|本|员|果|立|为|功|交|都|绩)"),
         "half": re.compile(r"一半|过半|半数"),
-        "double": re.compile(rf"翻(?P<n>[{CN_DIGIT_CHARS}]|\d)?番"),
+        # 翻番, 翻了一番, 翻两番 (begins with 翻, so that re skips ahead to it: see ``finditer_at``).
+        "double": re.compile(rf"翻了?(?P<n>[{CN_DIGIT_CHARS}0-9])?番"),
+        # 六个翻番, 双翻番 before a 翻: several figures, each doubled.
+        "doubled_count": re.compile(rf"(?:(?:[{CN_DIGIT_CHARS}]|[0-9]+)个|双)$"),
         "rank": re.compile(rf"第(?P<n>{AR}|[{CN_NUMERAL_CHARS}]+)(?P<suffix>位|名|个)?|首位|榜首"),
         "range_left": re.compile(
             rf"(?:(?P<ar>{AR})(?P<mult>{MULT})?|(?P<cn>[{CN_NUMERAL_CHARS}]+))[ ]?(?:-|~|至|到|—|―)[ ]?$"
         ),
+        "unit_at": re.compile(units),
         "quote_open": re.compile(r"[“《「『\"]"),
         "fixed": _fixed_expressions(),
+        # Words after N届/N次 that make the number the ordinal of a meeting (十四届五次会议, 九届历次全会).
+        "meeting_after": re.compile(
+            rf"(?:、?[{CN_NUMERAL_CHARS}0-9]+[次中])*[省市县区州]?"
+            rf"(?:{alternation(words('meeting_ordinals.txt'))})"
+        ),
+        # 前8位, 前十强, 前三: a top-N, a rank of at most N.
+        "top": re.compile(r"前(?P<n>[0-9]+|[一二三四五六七八九十百]+)(?P<suffix>位|名|强)?"),
+        # A page counter's label, then a colon or a space, just before the number.
+        "furniture": re.compile(
+            rf"(?:{alternation(words('chrome_prefixes.txt') + words('page_furniture.txt'))})(?:[ ]*:[ ]*|[ ]+)$"
+        ),
+        # A measure of money, then a few words (突破, 迈上, 近), before a figure of 万/亿 with no unit.
+        "money_before": re.compile(rf"(?:{alternation(words('money_nouns.txt'))})[^,;。!?、:0-9]{{0,4}}$"),
+        # 每月720元, 每人每年600元: money per one of the rate denominators.
+        "per_before": re.compile(rf"每(?P<den>{per})$"),
+        # 以上/以下 and the words after a figure, to tell a threshold naming a class.
+        "threshold": re.compile(r"[ ]?(?P<and>及)?(?:以上|以下)(?P<de>的)?(?P<noun>[\u4e00-\u9fff]{1,8})"),
     }
+
+
+def _data_pairs(name: str) -> dict[str, tuple[str, ...]]:
+    """A ``word,role`` file as role -> words, longest first."""
+    out: dict[str, list[str]] = {}
+    for row in rows(name):
+        out.setdefault(row["role"].strip(), []).append(row["word"].strip())
+    return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in out.items()}
+
+
+@dataclass(frozen=True)
+class _Cues:
+    """The cue lists of the rules below, from their data files (see each file's header)."""
+
+    period_before: tuple[str, ...]
+    period_after: tuple[str, ...]
+    period_verb: tuple[str, ...]
+    period_keep: tuple[str, ...]
+    period_keep_after: tuple[str, ...]
+    class_head: re.Pattern[str]
+    class_member: dict[str, re.Pattern[str]]  # classifier -> the things of a class it sizes
+    addressee: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def _vocab() -> _Cues:
+    periods = _data_pairs("period_spans.csv")
+    members = {r["word"].strip(): re.compile(r["sizes"].strip()) for r in rows("class_thresholds.csv")
+               if r["role"].strip() == "member"}  # fmt: skip
+    return _Cues(
+        period_before=periods["before"], period_after=periods["after"], period_verb=periods["verb"],
+        period_keep=periods["keep"], period_keep_after=periods["keep_after"],
+        class_head=re.compile(alternation(_data_pairs("class_thresholds.csv")["head"])),
+        class_member=members, addressee=words("addressees.txt"),
+    )  # fmt: skip
 
 
 def _fixed_expressions() -> re.Pattern[str]:
@@ -136,6 +201,8 @@ def _fixed_expressions() -> re.Pattern[str]:
     return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
 
 
+# How far a fact's stored sentence reaches on each side of the figure (see ``Boundaries.excerpt``).
+EXCERPT_REACH = 200
 CLAUSE_END_RE = re.compile(r"[。!?;\n,、:]")
 _SENTENCE_END_CHARS = frozenset("。!?\n")
 _STATEMENT_END_CHARS = frozenset("。!?;\n")
@@ -176,6 +243,21 @@ class Boundaries:
         ends = self.sentence_ends
         i = bisect_left(ends, pos)
         return (ends[i - 1] + 1 if i else 0), ends[i]
+
+    def excerpt(self, start: int, end: int, reach: int = EXCERPT_REACH) -> tuple[int, int]:
+        """The sentence of the figure at ``start:end``, bounded to ``reach`` characters on each side (one long
+        line without sentence punctuation is not a sentence to store with every figure on it): cut at the
+        first clause mark inside the reach, so that the excerpt starts and ends with whole clauses."""
+        s, e = self.sentence(start)
+        if start - s > reach:
+            ends = self.clause_ends
+            i = bisect_left(ends, start - reach)
+            s = ends[i] + 1 if ends[i] < start else start - reach
+        if e - end > reach:
+            ends = self.clause_ends
+            i = bisect_left(ends, end + reach) - 1
+            e = ends[i] if i >= 0 and ends[i] >= end else end + reach
+        return s, e
 
 
 def _protected_spans(norm: str) -> list[tuple[int, int]]:
@@ -228,12 +310,17 @@ def _post_qualifier(norm: str, end: int) -> str | None:
 
 
 def _is_year(unit: Unit | None, raw: str) -> bool:
-    """A four-digit year, a Chinese-numeral year (二〇二二年) or 2021年度/年底."""
+    """A four-digit year, a Chinese-numeral year (二〇二二年, or 二三〇年 with a 〇 lost) or 2021年度/年底; also
+    a year run into the number of a list item before it (8.2027年)."""
     if unit is None or unit.unit != "年":
         return False
+    frac = raw.partition(".")[2]
+    if frac.isdigit() and len(frac) == 4 and 1900 <= int(frac) <= 2100:
+        return True
     if raw.isdigit() and len(raw) == 4 and 1900 <= int(raw) <= 2100:
         return True
-    return len(raw) == 4 and all(ch in CN_DIGITS for ch in raw)
+    # Digits read one by one (no 十/百/千) are a year: a span of years is written 三十五年, never 三五年.
+    return len(raw) >= 3 and all(ch in CN_DIGITS for ch in raw)
 
 
 def _cue_ok(unit: Unit, norm: str, bounds: Boundaries, start: int, end: int) -> bool:
@@ -247,8 +334,99 @@ def _cue_ok(unit: Unit, norm: str, bounds: Boundaries, start: int, end: int) -> 
     return bool(unit.cue.search(norm, s, e))
 
 
-def find_quantities(text: str, norm: str | None = None, bounds: Boundaries | None = None) -> list[Mention]:
-    """Every quantity in ``text``, sorted by start, without overlaps."""
+def _glued_figure(mult_s: str, unit_s: str | None) -> bool:
+    """Whether a number run into the letters before it is still a figure: it carries 万/亿 or a currency
+    (GDP4521.3亿元), where a code or a name (C919, K1234次, PM2.5年均) carries neither."""
+    if mult_s:
+        return True
+    unit = load_units().get(unit_s) if unit_s else None
+    return unit is not None and unit.dimension == "money"
+
+
+_CLAUSE_END_CHARS = frozenset("。!?;\n,、:)")
+
+
+def _is_period_span(norm: str, bounds: Boundaries, start: int, end: int, only_words: bool = False) -> bool:
+    """过去五年, 这五年, 五年来, 极不平凡的五年, 二十年一遇, 产量五年增长3倍: a span of years that is the period
+    the text speaks of. A duration that is measured (连续五年, 用两年时间, 受教育年限11.2年) is none of these.
+    ``only_words``: look only at the words around (近八届最好成绩), not at the clause (,3届茶博会 is a count)."""
+    v = _vocab()
+    after = norm[end : end + 3]
+    if after.startswith(v.period_keep_after):
+        return False
+    if after.startswith(v.period_after):
+        return True
+    before = norm[max(0, start - 6) : start]
+    bare = before[:-1] if before.endswith("的") else before
+    if bare.endswith(v.period_before):
+        return True
+    if only_words:
+        return False
+    nxt = after[:1]
+    if before.endswith("的") and (not nxt or nxt in _CLAUSE_END_CHARS):
+        return True  # 是砥砺奋进的五年。
+    c0 = bounds.clause(start)[0]
+    if nxt and _HAN.match(nxt) and not norm[c0:start].strip() and norm[c0 - 1 : c0] != "、":
+        return True  # ,五年新设企业900家: a clause that opens with the span (not an item of a list)
+    return after.startswith(v.period_verb) and not before.endswith(v.period_keep)
+
+
+_SMALL_COUNTS = frozenset("两三四五六七八九十")
+_YEAR_RE = re.compile(r"(?:19|20)[0-9]{2}年")
+_BOTH_RE = re.compile(r"[^,;。!?、]{0,4}?[均都]")
+
+
+def _restates_items(norm: str, bounds: Boundaries, start: int, end: int) -> bool:
+    """两项指标均超过, 兰州、天水两个试验区: a small count that refers back to the items just listed (均/都 after
+    it, or the list right before it) restates them; it measures nothing."""
+    if norm[start] not in _SMALL_COUNTS or end - start > 3:
+        return False
+    if _BOTH_RE.match(norm, end):
+        return True
+    c0 = bounds.clause(start)[0]
+    if c0 < 2 or norm[c0 - 1] != "、" or not norm[c0:start] or _HAN.match(norm[start - 1]) is None:
+        return False
+    # 兰州 of 兰州、天水两个 (a year before it aside); 学校两所 of 学校两所、医院三所, which has its own count.
+    item_before = _YEAR_RE.sub("", norm[bounds.clause(c0 - 2)[0] : c0 - 1])
+    return not any(ch.isdigit() or ch in CN_NUMERAL_CHARS for ch in item_before)
+
+
+def _names_class(norm: str, q: Mention) -> bool:
+    """50户以上自然村, 10亿元以上项目, 1000Mbps及以上用户, 2000万元以上的企业: a threshold that defines a class of
+    things. A count in the classifier of the things themselves counts them (实施1200个以上重点项目, 800家以上的
+    企业), and a share of them is a share (70%以上的企业)."""
+    if norm[q.end : q.end + 1] not in "以及 " or q.dimension.startswith("ratio"):
+        return False  # (the common case: no 以上/以下 follows); 全区70%以上的企业 is a share of the things
+    m = _patterns()["threshold"].match(norm, q.end)
+    if m is None or not _vocab().class_head.search(m.group("noun")):
+        return False
+    if q.dimension != "count" or q.default_unit:
+        return True
+    sizes = _vocab().class_member.get(q.unit)
+    return sizes is not None and sizes.search(m.group("noun")) is not None
+
+
+# Words that end in 前 without making a top-N (目前50%的乡镇: a share now).
+_NOT_TOP = ("目前", "提前", "当前", "此前", "之前", "以前", "眼前", "向前")
+
+
+def _top_share(norm: str, start: int) -> bool:
+    """进入ESI排名前1%, 全球前千分之一: a share after 前 bounds a top class (the count of its members is the
+    figure), not a share of anything."""
+    return norm[start - 1 : start] == "前" and norm[start - 2 : start] not in _NOT_TOP
+
+
+def _within_limits(q: Mention) -> bool:
+    v, h = q.value, q.value_high
+    return v.is_finite() and -MAX_VALUE <= v <= MAX_VALUE and (h is None or (h.is_finite() and -MAX_VALUE <= h <= MAX_VALUE))
+
+
+def find_quantities(text: str, norm: str | None = None, bounds: Boundaries | None = None,
+                    skipped: list[tuple[int, int, str]] | None = None) -> list[Mention]:  # fmt: skip
+    """Every quantity in ``text``, sorted by start, without overlaps.
+
+    A figure beyond ``MAX_VALUE`` in its canonical unit is left out; when ``skipped`` is given, it receives
+    ``(start, end, reason)`` for each such figure, so that a document's row can say why."""
     norm = normalise(text) if norm is None else norm
     bounds = bounds or Boundaries(norm)
     pats = _patterns()
@@ -259,13 +437,16 @@ def find_quantities(text: str, norm: str | None = None, bounds: Boundaries | Non
     bare: list[Mention] = []
 
     def keep(m: Mention) -> None:
-        if not _inside(protected, starts, m.start, m.end):
-            found.append(m)
+        if _inside(protected, starts, m.start, m.end) or (m.dimension == "ratio" and _top_share(norm, m.start)):
+            return
+        found.append(m)
 
     for m in finditer_at(pats["generic"], pats["generic_start"], norm):
         _generic(m, norm, bounds, units, keep, bare)
     _percent_like(norm, keep)
     _ranks(norm, keep)
+    if "\t" in norm or "  " in norm or "(" in norm:
+        _table_figures(norm, keep)
 
     found.sort(key=lambda q: (q.start, -(q.end - q.start)))
     result: list[Mention] = []
@@ -278,7 +459,41 @@ def find_quantities(text: str, norm: str | None = None, bounds: Boundaries | Non
             result[-1] = q
             last_end = q.end
     _share_list_units(norm, result, bare, protected, starts)
-    return result
+    _share_list_rates(norm, result)
+    result = _join_ranges(norm, result)
+    kept = [q for q in result if _within_limits(q)]
+    if len(kept) != len(result) and skipped is not None:
+        kept_starts = {q.start for q in kept}
+        skipped.extend((q.start, q.end, f"value beyond the limit of {MAX_VALUE:.0e} {q.unit}")
+                       for q in result if q.start not in kept_starts)  # fmt: skip
+    return kept
+
+
+_RANGE_GAPS = frozenset(("-", "—", "——", "~", "至"))
+
+
+def _join_ranges(norm: str, result: list[Mention]) -> list[Mention]:
+    """5%—5.5%, 3万元至5万元: two figures of one unit joined by a range mark are one range (从5%到8% is a change:
+    到 is no mark here, nor is a range after 从/由)."""
+    out: list[Mention] = []
+    for q in result:
+        p = out[-1] if out else None
+        if (p is not None and p.unit == q.unit and p.dimension != "rank" and p.qualifier == "exact"
+                and p.value_high is None and q.value_high is None and p.value < q.value
+                and norm[p.end : q.start].strip(" ") in _RANGE_GAPS
+                and norm[p.start - 1 : p.start] not in ("从", "由")):  # fmt: skip
+            p.value_high, p.end, p.qualifier = q.value, q.end, "range"
+            continue
+        out.append(q)
+    return out
+
+
+def _share_list_rates(norm: str, result: list[Mention]) -> None:
+    """每月720元和560元: a money figure in a list after a rate is that rate too."""
+    for p, q in itertools.pairwise(result):
+        if (q.dimension.startswith("money") and p.dimension == "rate" and p.unit.startswith(q.unit + "/")
+                and norm[p.end : q.start].strip(" ") in tuple(LIST_SEPARATORS)):  # fmt: skip
+            q.unit, q.dimension = p.unit, "rate"
 
 
 def _generic(m, norm, bounds, units, keep, bare) -> None:  # noqa: C901 - one grammar, many cases
@@ -292,6 +507,12 @@ def _generic(m, norm, bounds, units, keep, bare) -> None:  # noqa: C901 - one gr
             return
     start, end = m.span()
     mult_s = m.group("mult") or ""
+    unit_start = m.start("unit")
+    if mult_s[-1:] in ("百", "千"):
+        # 0.46千克, 1.5百分点, 2千瓦时: the 百/千 the multiplier took begins a unit (as long as the one after it).
+        u = _patterns()["unit_at"].match(norm, m.end("mult") - 1)
+        if u and u.end() >= (m.end("unit") if unit_s else 0):
+            mult_s, unit_s, unit_start, end = mult_s[:-1], u.group(), u.start(), u.end()
     up = m.group("up")
     approx = m.group("ap1") or m.group("ap2")
     prev = norm[start - 1 : start]
@@ -300,11 +521,17 @@ def _generic(m, norm, bounds, units, keep, bare) -> None:  # noqa: C901 - one gr
         start += 1
         up = None
         prev = "上"
+    signed = False
     if ar:
-        if prev and ((prev.isascii() and prev.isalpha()) or prev in "./_#" or (prev == "-" and not unit_s)):
-            return  # PM2.5, C919, MB1532375/2023-00025 (but 3-5万元 is a range)
+        if prev and prev.isascii() and prev.isalpha() and not _glued_figure(mult_s, unit_s):
+            return  # PM2.5, C919, MB1532375 (but GDP4521.3亿元 is a figure run into its name)
+        if prev and (prev in "./_#" or (prev == "-" and not unit_s)):
+            return  # MB1532375/2023-00025 (but 3-5万元 is a range)
         if prev == "第":
             return
+        # -0.52‰: a minus sign that follows no digit or letter is the figure's sign, not a range.
+        before_sign = norm[start - 2 : start - 1]
+        signed = prev == "-" and not ((before_sign.isascii() and before_sign.isalnum()) or before_sign in "%‰)")
         value = parse_arabic(ar)
         mult = multiplier_value(mult_s)
         if value is None or mult is None:
@@ -322,6 +549,9 @@ def _generic(m, norm, bounds, units, keep, bare) -> None:  # noqa: C901 - one gr
         raw = cn
         mult_s = "".join(ch for ch in cn if ch in "万亿")
     unit = units.get(unit_s) if unit_s else None
+    gap = m.group("gap")
+    if unit is not None and gap and gap != " " and not (mult_s or "." in raw):
+        unit = None  # a number at the end of a line with a classifier opening the next: not one figure
     if unit is not None and unit_s[-1].isascii() and unit_s[-1].isalpha() and norm[end : end + 1].isascii() \
             and norm[end : end + 1].isalnum():
         unit = None  # 11410100MB1234567X: letters inside a code, not a unit (a unit ends the token)
@@ -335,10 +565,13 @@ def _generic(m, norm, bounds, units, keep, bare) -> None:  # noqa: C901 - one gr
     if unit is not None and not alt and unit.not_before and norm[end : end + 1] and norm[end : end + 1] in unit.not_before:
         unit = None  # 上千万家庭, 四部门: the classifier starts a noun
     if unit is not None and not _cue_ok(unit, norm, bounds, start, end):
-        unit = None
+        # A surface such as T may have another reading with its own cue (bandwidth, then data).
+        unit = next((u for u in other_readings(unit.surface) if _cue_ok(u, norm, bounds, start, end)), None)
+        if unit is None and mult_s:
+            return  # 达亿度 of a temperature: a unit word this text does not mean is no count of 个 either
     if unit is None and unit_s:
-        end = m.start("unit")
-        while norm[end - 1] == " ":
+        end = unit_start
+        while norm[end - 1] in " \r\n":
             end -= 1
         unit_s, alt = None, None
     if unit is None:
@@ -352,18 +585,37 @@ def _generic(m, norm, bounds, units, keep, bare) -> None:  # noqa: C901 - one gr
             if cn and mult_s and not up:
                 bare.append(Mention(start, end, value, "", "", qualifier="more_than" if approx else "exact"))
             return
-        if not mult_s:
-            return
-        # 20万在线用户, 日活用户逾226万: a count with no classifier is a count of 个.
-        unit = units["个"]
-        q = Mention(start, end, value, "个", "count", default_unit=True, has_multiplier=True)
+        if "万" not in mult_s and "亿" not in mult_s:
+            return  # 750千 before a word that is no unit (伏, 米…) is not a count of 个
+        if norm[end : end + 1] in ("万", "亿"):
+            return  # 3.2百亿亿次: a run of multipliers this grammar cannot read is not read by half
+        if _patterns()["money_before"].search(norm, max(0, start - 16), start):
+            # 产值突破千亿, 生产总值迈上3万亿台阶: an amount of yuan with its 元 left out.
+            unit = units["元"]
+            q = Mention(start, end, value, "CNY", "money", has_multiplier=True)
+        else:
+            # 20万在线用户, 日活用户逾226万: a count with no classifier is a count of 个.
+            unit = units["个"]
+            q = Mention(start, end, value, "个", "count", default_unit=True, has_multiplier=True)
     else:
         if _is_year(unit, raw):
             return
         if unit.is_count or unit.dimension == "duration":
             after = norm[end : end + 8]
-            if unit.unit in ("次", "届") and MEETING_AFTER.match(after):
+            if unit.unit in ("次", "届") and _patterns()["meeting_after"].match(after):
                 return
+            if cn == "二" and unit.is_count:
+                return  # 二轮, 二类: an ordinal or a grade; a count of two is 两轮, 两类
+            if unit.is_count and cn and _restates_items(norm, bounds, start, end):
+                return  # 兰州、天水两个试验区; 两项指标均: the count of items just named, no figure of its own
+            if (unit.dimension == "duration" or unit.unit == "届") and _is_period_span(
+                norm, bounds, start, end, unit.unit == "届"
+            ):
+                return  # 过去五年, 五年来, 二十年一遇: the period spoken of, not a measured duration
+            if unit.unit in ("名", "位", "人") and prev == "等" and (
+                after.startswith(_vocab().addressee) or after[:1] == ":"
+            ):
+                return  # 王建国等12名代表, 张敏等3人: who a reply is addressed to
             if unit.unit == "届" and prev == "第":
                 return
             if unit.dimension == "duration" and PLAN_AFTER.match(after):
@@ -374,15 +626,22 @@ def _generic(m, norm, bounds, units, keep, bare) -> None:  # noqa: C901 - one gr
                 return  # 千家万户, 百场: a bare multiplier is a figure only with 近/超/上/余
             if unit.dimension == "duration" and unit.unit == "年" and mult_s:
                 return
-        if (unit.dimension == "money" and cn and len(cn) == 1 and cn in "十百千万亿"
-                and not (up or approx or _pre_qualifier(norm, start))):  # fmt: skip
-            return
+        if cn and len(cn) == 1 and cn in "十百千万亿" and not (up or approx or _pre_qualifier(norm, start)):
+            return  # 万元, 万吨 alone (a table's unit cell, 千家万户): a bare multiplier is a figure only with 近/超/上
+        if unit.dimension == "voltage" and (_HAN.match(norm, end) or norm[end : end + 1] in ("、", "/")):
+            return  # 750千伏变电站, ±800千伏特高压, 110千伏、220千伏线路: a voltage class in a name, not a figure
         value = value * unit.scale
         unit_name = unit.unit
         if alt and unit.unit + "次" in load_units():
             unit_name = unit.unit + "次"
         if per:
             unit_name = f"{unit.unit}/{rate_denominators()[per]}"
+        elif unit.dimension == "money":
+            # 每月720元, 每人每年600元: money per one of the denominators stated before the figure.
+            pb = _patterns()["per_before"].search(norm, max(0, start - 6), start)
+            if pb:
+                per = pb.group("den")
+                unit_name = f"{unit.unit}/{rate_denominators()[per]}"
         dimension = "rate" if per else unit.dimension
         q = Mention(start, end, value, unit_name, dimension, has_multiplier=bool(mult_s))
     if approx or up:
@@ -399,7 +658,7 @@ def _generic(m, norm, bounds, units, keep, bare) -> None:  # noqa: C901 - one gr
         if low is not None and norm[rl.start() - 1 : rl.start()] != "第":
             if not rl.group("mult") and q.has_multiplier:
                 low *= multiplier_value(mult_s) or 1
-            low *= units[unit_s].scale if unit_s else 1
+            low *= unit.scale if unit_s else 1
             if low < q.value:
                 q.value_high, q.value = q.value, low
                 q.start = rl.start()
@@ -413,10 +672,21 @@ def _generic(m, norm, bounds, units, keep, bare) -> None:  # noqa: C901 - one gr
             q.qualifier = post
     if norm[q.end : q.end + 1] == "级":
         return  # 百亿级产业集群, 10万吨级码头: a size class in a name, not a figure
+    if q.dimension == "count" and norm[q.start - 1 : q.start] in (":", " ") and _patterns()["furniture"].search(
+        norm, max(0, q.start - 8), q.start
+    ):
+        return  # 浏览次数：3567次, 阅读量：2.1万: a web page's counter
+    if _names_class(norm, q):
+        return  # 50户以上自然村, 10亿元以上项目: the figure bounds a class of things, it measures nothing
+    if signed and q.dimension in ("ratio", "ratio_difference") and q.qualifier != "range":
+        q.start -= 1
+        q.value = -q.value
     if q.unit == "位" and RANK_MOVE.search(norm, max(0, q.start - 4), q.start):
         before = norm[max(0, q.start - 4) : q.start]
         q.unit, q.dimension, q.hint = "rank", "rank", "rank_move"
         q.negative = before.endswith(RANK_DOWN)
+    elif q.unit in ("位", "名") and RANK_WORD.search(norm, max(0, q.start - 12), q.start):
+        q.unit, q.dimension, q.hint = "rank", "rank", "rank"  # 排名由188位上升到141位: positions, not people
     keep(q)
 
 
@@ -449,13 +719,136 @@ def _percent_like(norm: str, keep) -> None:
     for m in (pats["double"].finditer(norm) if "番" in norm else ()):
         n = parse_number(m.group("n")) if m.group("n") else Decimal(1)
         if n:
-            keep(Mention(m.start(), m.end(), Decimal(2) ** int(n), "倍", "multiple"))
+            # 六个翻番: each of six figures doubled is one doubling; the count belongs to its span.
+            k = pats["doubled_count"].search(norm, max(0, m.start() - 4), m.start())
+            keep(Mention(k.start() if k else m.start(), m.end(), Decimal(2) ** int(n), "倍", "multiple"))
+
+
+_NUMBER_CELL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+_CELL_SPLIT = re.compile(r"\t+| {2,}")
+# A column's unit in its header: 产量(万吨), 同比增长(%); a column headed by a growth is in percent.
+_HEADER_UNIT = re.compile(r"[((]([^()]{1,6})[))]$")
+_GROWTH_HEADER = re.compile(r"增长|增速|增幅|比上年|同比")
+_TABLE_CELL_MAX = 24
+
+
+def _cell_unit(cell: str) -> tuple[Decimal, Unit] | None:
+    """The multiplier and unit a table cell names: 万吨, 亿千瓦时, 吨, %."""
+    units = load_units()
+    cell = cell.strip()
+    if cell in units:
+        return Decimal(1), units[cell]
+    i = 0
+    while i < len(cell) and cell[i] in "十百千万亿":
+        i += 1
+    mult = multiplier_value(cell[:i])
+    if i and mult and cell[i:] in units:
+        return Decimal(mult), units[cell[i:]]
+    return None
+
+
+def _column_unit(header: str) -> tuple[Decimal, Unit] | None:
+    m = _HEADER_UNIT.search(header.strip())
+    if m:
+        return _cell_unit(m.group(1))
+    return (Decimal(1), load_units()["%"]) if _GROWTH_HEADER.search(header) else None
+
+
+def _table_figures(norm: str, keep) -> None:
+    """原煤  万吨  2863.4  -3.1 under 产品  单位  产量  比上年增长(%); or one cell a line under headers such as
+    装机(万千瓦) and 同比增长(%) (an HTML table as the loader reads it): a number alone in a cell takes its unit
+    from a unit cell of its row or from its column's header."""
+    lines = [(m.start(), m.group()) for m in re.finditer(r"[^\n]+", norm)]
+    _row_tables(lines, keep)
+    _cell_line_tables(lines, keep)
+
+
+def _cells(start: int, line: str) -> list[tuple[int, str]]:
+    out, pos = [], 0
+    for part in _CELL_SPLIT.split(line):
+        i = line.index(part, pos) if part else pos
+        if part.strip():
+            lead = len(part) - len(part.lstrip())
+            out.append((start + i + lead, part.strip()))
+        pos = i + len(part)
+    return out
+
+
+def _row_tables(lines: list[tuple[int, str]], keep) -> None:
+    header: list[str] = []
+    for start, line in lines:
+        if "\t" not in line and "  " not in line:
+            header = []
+            continue
+        cells = _cells(start, line)
+        if len(cells) < 3 or any(len(c) > _TABLE_CELL_MAX for _, c in cells):
+            header = []
+            continue
+        numeric = [_NUMBER_CELL.fullmatch(c) is not None for _, c in cells]
+        if not any(numeric):
+            header = [c for _, c in cells]
+            continue
+        row_unit = next((u for (_, c), n in zip(cells, numeric, strict=True) if not n and (u := _cell_unit(c))), None)
+        for j, ((a, c), n) in enumerate(zip(cells, numeric, strict=True)):
+            if not n:
+                continue
+            col = _column_unit(header[j]) if len(header) == len(cells) else None
+            unit = col or row_unit
+            if unit is not None:
+                _keep_cell(a, c, unit, keep)
+
+
+def _cell_line_tables(lines: list[tuple[int, str]], keep) -> None:
+    """Cells one a line: header lines (at least one with a unit), then rows of as many lines, each a label and
+    numbers. The header is the widest run of short lines before the first row that its rows fit."""
+    i, n = 0, len(lines)
+    while i < n:
+        j = i
+        while j < n and len(lines[j][1].strip()) <= _TABLE_CELL_MAX and not _is_number_line(lines[j][1]):
+            j += 1
+        first_row = j - 1  # the first row's label stands just before the first number
+        for width in range(min(first_row - i, 8), 1, -1):
+            units = [_column_unit(ln) for _, ln in lines[first_row - width : first_row]]
+            if any(units[1:]) and _is_row(lines[first_row : first_row + width]):
+                k = first_row
+                while k + width <= n and _is_row(lines[k : k + width]):
+                    for (a, ln), unit in zip(lines[k + 1 : k + width], units[1:], strict=True):
+                        if unit is not None:
+                            c = ln.strip()
+                            _keep_cell(a + ln.index(c), c, unit, keep)
+                    k += width
+                j = k
+                break
+        i = max(j, i + 1)
+
+
+def _is_number_line(line: str) -> bool:
+    return _NUMBER_CELL.fullmatch(line.strip()) is not None
+
+
+def _is_row(row: list[tuple[int, str]]) -> bool:
+    return len(row) > 1 and not _is_number_line(row[0][1]) and all(_is_number_line(ln) for _, ln in row[1:])
+
+
+def _keep_cell(start: int, cell: str, unit: tuple[Decimal, Unit], keep) -> None:
+    mult, u = unit
+    value = parse_arabic(cell)
+    if value is not None:
+        keep(Mention(start, start + len(cell), value * mult * u.scale, u.unit, u.dimension))
 
 
 def _ranks(norm: str, keep) -> None:
-    for m in _patterns()["rank"].finditer(norm):
+    pats = _patterns()
+    last_end = -1
+    for m in pats["rank"].finditer(norm):
         start, end = m.span()
-        if not RANK_CUE.search(norm, max(0, start - 10), start):
+        # 分别居全国第二、第七、第九: the items after the first share its cue; so does the rank a move
+        # reaches (由全国第15位跃升至第8位).
+        gap = norm[last_end:start] if 0 <= last_end < start else "\n"
+        in_list = gap.strip(" ") in tuple(LIST_SEPARATORS) or RANK_MOVE_TO.fullmatch(gap) is not None
+        if not in_list and not RANK_CUE.search(norm, max(0, start - 10), start) and not (
+            m.group("suffix") in ("位", "名") and RANK_CUE_FAR.search(norm, max(0, start - 20), start)
+        ):
             continue
         if m.group() in ("首位", "榜首"):
             value = Decimal(1)
@@ -465,9 +858,24 @@ def _ranks(norm: str, keep) -> None:
             if value is None or value <= 0 or value != value.to_integral_value():
                 continue
             nxt = norm[end : end + 1]
-            if m.group("suffix") is None and (nxt in ORDINAL_NOUN or (nxt and nxt.isalnum() and nxt != "的")):
+            listed = nxt in LIST_SEPARATORS and norm[end + 1 : end + 2] == "第"  # 第二和第五位
+            if m.group("suffix") is None and not listed and (
+                nxt in ORDINAL_NOUN or (nxt and nxt.isalnum() and nxt != "的")
+            ):
                 continue  # 第一方阵, 第23届, 第一时间
         keep(Mention(start, end, value, "rank", "rank", hint="rank"))
+        last_end = end
+    for m in (pats["top"].finditer(norm) if "前" in norm else ()):
+        start, end = m.span()
+        nxt = norm[end : end + 1]
+        if m.group("suffix") is None and nxt and (nxt.isalnum() or nxt in "%‰"):
+            continue  # 前三季度, 前10个月, 前1%: a span of time or a share, not a top-N
+        if not RANK_CUE.search(norm, max(0, start - 10), start):
+            continue
+        n = m.group("n")
+        value = parse_arabic(n) if n[0].isdigit() else parse_chinese_decimal(n)
+        if value:  # 进入全国前8位: a rank of at most 8
+            keep(Mention(start, end, value, "rank", "rank", qualifier="less_than", hint="rank"))
 
 
 def _with_qualifiers(norm: str, q: Mention) -> Mention:

@@ -8,6 +8,7 @@ in the copy is the same span in the original.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 
 # Full-width ASCII (U+FF01..U+FF5E) to half-width, the ideographic space and no-break space to a
@@ -27,11 +28,40 @@ _TABLE.update(
         0x2014: "—",
         0x2013: "-",  # en dash in ranges
         0x2212: "-",  # minus sign
+        0x066B: ".",  # Arabic decimal separator: ٣٫٥ is 3.5
+        0x066C: ",",  # Arabic thousands separator
     }
 )
 
 
-_FOLDED_RE = re.compile("[" + "".join(re.escape(chr(cp)) for cp in _TABLE) + "]")
+def _other_script_digits() -> dict[int, str]:
+    """Every decimal digit of another script in the Basic Multilingual Plane (Arabic-Indic ٣, Devanagari ३,
+    full-width ３…) to its ASCII digit: ``re``'s ``\\d`` matches them all, so a number written in them must read
+    as one, never half. (Digits beyond the plane, such as mathematical 𝟑, are not numbers to zhibiao at all: its
+    patterns read ``[0-9]``; a class with them would make this scan several times slower.)"""
+    out: dict[int, str] = {}
+    for cp in range(0x80, 0x10000):
+        ch = chr(cp)
+        if unicodedata.category(ch) == "Nd":
+            out[cp] = str(unicodedata.decimal(ch))
+    return out
+
+
+_TABLE.update(_other_script_digits())
+
+
+def _char_class(cps: list[int]) -> str:
+    """A regex character class of the code points, as ranges (a class of single characters is much slower)."""
+    runs: list[list[int]] = []
+    for cp in sorted(cps):
+        if runs and runs[-1][1] == cp - 1:
+            runs[-1][1] = cp
+        else:
+            runs.append([cp, cp])
+    return "[" + "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in runs) + "]"
+
+
+_FOLDED_RE = re.compile(_char_class(list(_TABLE)))
 
 
 def normalise(text: str) -> str:

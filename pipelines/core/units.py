@@ -36,16 +36,14 @@ def _read_rows(text: str) -> list[dict[str, str]]:
 
 
 @lru_cache(maxsize=1)
-def load_units() -> dict[str, Unit]:
-    """Load the packaged catalog, keyed by surface form."""
+def _catalog() -> tuple[dict[str, Unit], dict[str, tuple[Unit, ...]]]:
     text = resources.files("pipelines.core").joinpath("data/units.csv").read_text(encoding="utf-8")
     units: dict[str, Unit] = {}
+    others: dict[str, list[Unit]] = {}
     for row in _read_rows(text):
         surface = row["surface"].strip()
-        if surface in units:
-            raise ValueError(f"units.csv: duplicate surface form {surface!r}")
         cue = row.get("cue", "").strip()
-        units[surface] = Unit(
+        unit = Unit(
             surface=surface,
             unit=row["unit"].strip(),
             scale=Decimal(row["scale"].strip()),
@@ -53,7 +51,24 @@ def load_units() -> dict[str, Unit]:
             cue=re.compile(cue) if cue else None,
             not_before=(row.get("not_before") or "").strip(),
         )
-    return units
+        if surface in units:
+            # A bare letter may stand for two units, each with its own cue (T of bandwidth, T of data).
+            if units[surface].cue is None or unit.cue is None:
+                raise ValueError(f"units.csv: duplicate surface form {surface!r} (a repeated form needs cues)")
+            others.setdefault(surface, []).append(unit)
+            continue
+        units[surface] = unit
+    return units, {k: tuple(v) for k, v in others.items()}
+
+
+def load_units() -> dict[str, Unit]:
+    """Load the packaged catalog, keyed by surface form (the first row of a repeated surface)."""
+    return _catalog()[0]
+
+
+def other_readings(surface: str) -> tuple[Unit, ...]:
+    """The further rows of a surface listed more than once, each with its own cue, in catalog order."""
+    return _catalog()[1].get(surface, ())
 
 
 @lru_cache(maxsize=1)
@@ -66,7 +81,7 @@ def rate_denominators() -> dict[str, str]:
 def canonical_units() -> list[dict[str, str]]:
     """One row per canonical unit with its dimension and surface forms, for ``dim_unit``."""
     by_unit: dict[str, dict[str, object]] = {}
-    for u in load_units().values():
+    for u in [*load_units().values(), *(u for rows in _catalog()[1].values() for u in rows)]:
         dim = "money" if u.dimension == "money_rate_only" else u.dimension
         row = by_unit.setdefault(u.unit, {"unit": u.unit, "dimension": dim, "surfaces": []})
         row["surfaces"].append(u.surface)  # type: ignore[union-attr]
