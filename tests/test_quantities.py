@@ -1,5 +1,7 @@
 """Quantities beyond the seeds: other regions and years, full-width text, Chinese numerals, every unit family."""
 
+import json
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -484,6 +486,8 @@ def test_a_corpus_with_a_giant_number_is_written_whole(tmp_path):
     summary = extract_corpus_to_jsonl(corpus, tmp_path / "f.jsonl", tmp_path / "d.jsonl")
     assert (summary.documents, summary.facts, summary.quarantined) == (1, 1, [])
     assert '"120家"' in (tmp_path / "f.jsonl").read_text(encoding="utf-8")
+    doc = json.loads((tmp_path / "d.jsonl").read_text(encoding="utf-8"))
+    assert doc["skipped"].startswith("1 figure(s) skipped: value beyond the limit")  # the document's row says why
 
 
 def test_a_table_gives_its_numbers_the_units_of_their_row_or_column():

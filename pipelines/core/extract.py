@@ -47,7 +47,18 @@ def extract_text(doc_id: str, text: str) -> Extraction:
     doc = build_context(norm, layout, record, region, periods)
     bounds = Boundaries(norm)
     ctx = DocContext(doc_id, text, norm, bounds, gaz, doc, places, periods)
-    return Extraction(record, attribute(find_quantities(text, norm, bounds), ctx))
+    skipped: list[tuple[int, int, str]] = []
+    facts = attribute(find_quantities(text, norm, bounds, skipped), ctx)
+    record.skipped = skipped_note(skipped)
+    return Extraction(record, facts)
+
+
+def skipped_note(skipped: list[tuple[int, int, str]]) -> str | None:
+    """What the document's row says of figures left out (a number beyond what a value can hold)."""
+    if not skipped:
+        return None
+    shown = "; ".join(f"{reason} at {a}-{b}" for a, b, reason in skipped[:5])
+    return f"{len(skipped)} figure(s) skipped: {shown}" + ("; …" if len(skipped) > 5 else "")
 
 
 def extract_or_reason(doc_id: str, text: str) -> Extraction | str:

@@ -87,6 +87,7 @@ class DocRecord:
     doc_number: str | None = None
     region_code: str | None = None
     genre: str | None = None  # reply, work_report, communique, news, other; None where nothing says
+    skipped: str | None = None  # figures left out of the facts and why (a value beyond 1e30)
 
     def as_json(self) -> dict[str, object]:
         return asdict(self)

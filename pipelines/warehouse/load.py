@@ -301,7 +301,7 @@ DOC_SCHEMA = pa.schema(
     [("doc_id", pa.string()), ("title", pa.string()), ("reply_date", pa.date32()), ("publish_date", pa.date32()),
      ("proposal_no", pa.string()), ("session", pa.string()), ("addressee", pa.string()), ("responder", pa.string()),
      ("region", pa.string()), ("region_code", pa.string()), ("doc_number", pa.string()), ("sha256", pa.string()),
-     ("path", pa.string()), ("genre", pa.string()), ("text_fingerprint", pa.string())]
+     ("path", pa.string()), ("genre", pa.string()), ("text_fingerprint", pa.string()), ("skipped", pa.string())]
 )  # fmt: skip
 FACT_SCHEMA = pa.schema(
     [(c, pa.int32() if c in ("start_offset", "end_offset") else pa.float64() if c in ("value", "value_high")
@@ -314,7 +314,7 @@ def _doc_row(d: DocRecord, sha: str, path: str) -> dict[str, object]:
         "doc_id": d.doc, "title": d.title, "reply_date": _date(d.reply_date), "publish_date": _date(d.publish_date),
         "proposal_no": d.proposal_no, "session": d.session, "addressee": d.addressee, "responder": d.responder,
         "region": d.region, "region_code": d.region_code, "doc_number": d.doc_number, "sha256": sha, "path": path,
-        "genre": d.genre,
+        "genre": d.genre, "skipped": d.skipped,
     }  # fmt: skip
 
 

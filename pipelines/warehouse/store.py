@@ -47,6 +47,8 @@ create table if not exists dim_document (
 );
 -- genre: reply, work_report, communique, news, other (NULL where the document does not say)
 alter table dim_document add column if not exists genre varchar;
+-- skipped: figures left out of the facts with the reason (a number beyond what a value can hold)
+alter table dim_document add column if not exists skipped varchar;
 -- text_fingerprint: a hash of the body text, the same for copies that differ only in page chrome (load.py)
 alter table dim_document add column if not exists text_fingerprint varchar;
 {FACT_TABLE_SQL}

@@ -1,4 +1,4 @@
--- description: Per document: facts by kind, metrics covered, catalogued metrics, and whether it is a copy of another document (status copy, canonical_doc_id, copy_kind exact or near; n_paths: the files of the document); and one row per quarantined file with its reason.
+-- description: Per document: facts by kind, figures skipped with the reason (reason), metrics covered, catalogued metrics, and whether it is a copy of another document (status copy, canonical_doc_id, copy_kind exact or near; n_paths: the files of the document); and one row per quarantined file with its reason.
 -- depends_on: fct_metric_fact, dim_document, stg_document, quarantine
 -- Facts are counted per document first, then joined: a join before the distinct counts cost twice as much.
 with per_doc as (
@@ -20,7 +20,7 @@ select
     d.doc_id,
     d.path,
     case when c.is_copy then 'copy' else 'extracted' end as status,
-    null::varchar as reason,
+    d.skipped as reason,  -- figures left out of the facts and why; for a quarantined file, why it was refused
     d.title,
     coalesce(d.reply_date, d.publish_date) as document_date,
     d.region,
