@@ -298,7 +298,7 @@ def _after_reference_year(period: str | None, ctx: DocContext) -> bool:
 
 
 def _base_period(m: Mention, ctx: DocContext) -> str | None:
-    """较“十三五”末的9323.1亿元, 从2020年的3.68万亿元: a figure right after a period and 的 is of that period,
+    """较“十三五”末的2100.5亿元, 从2020年的1.25万亿元: a figure right after a period and 的 is of that period,
     even where the period is a comparison base for the figures after it."""
     i = bisect.bisect_right(ctx.all_period_ends, m.start) - 1
     if i < 0:
@@ -501,7 +501,7 @@ def metric_label(m: Mention, kind: str, clause: tuple[int, int], ctx: DocContext
     before_raw = _outside_frame(_strip_titles(norm[lo : m.start]), framed, norm, m.end)
     if prev_label and prev_end > clause[0] and CHANGE_TO_RE.match(before_raw.strip()):
         return prev_label, prev_subject  # 从A增长到B: B is the same measure as A
-    before_raw = PERIOD_TAIL_RE.sub("", before_raw)  # 生产总值从2020年的3.68万亿元: the period is not the measure
+    before_raw = PERIOD_TAIL_RE.sub("", before_raw)  # 生产总值从2020年的1.25万亿元: the period is not the measure
     if kind == "rank":
         # 综合指标在全国100个城市APP中排名第七: the subject stands before 在/居/排名.
         head = _strip_titles(norm[clause[0] : m.start])
@@ -555,7 +555,7 @@ def metric_label(m: Mention, kind: str, clause: tuple[int, int], ctx: DocContext
 
 
 def _previous_clause_subject(ctx: DocContext, clause_start: int, sent_start: int) -> str:
-    """收入增速高于经济增速、突破3万元: a figure with nothing before it in its clause measures the subject
+    """营业收入增速快于全省、首次超过800亿元: a figure with nothing before it in its clause measures the subject
     the clause before it opened with (the noun phrase up to its first cue word)."""
     if clause_start - 1 <= sent_start:
         return ""
@@ -566,7 +566,7 @@ def _previous_clause_subject(ctx: DocContext, clause_start: int, sent_start: int
 
 
 def _induced(clause_before: str) -> bool:
-    """带动某地进出口415亿元: an amount a project brought about; but 带动全市上云企业超过5.4万家 states the whole
+    """带动某地进出口120亿元: an amount a project brought about; but 带动全市规上企业超过8000家 states the whole
     region's total (全市, 全省: a total), which is the metric's."""
     m = _induced_re().search(clause_before)
     return m is not None and not WHOLE_REGION_RE.search(m.group())
@@ -589,10 +589,10 @@ def _outside_frame(before: str, clause: str, norm: str, end: int) -> str:
         return before
     framed = _frame_re().sub("", clause)
     if framed != clause:
-        return framed  # 外贸进出口在对美贸易下降超3成的情况下增长12%: 外贸进出口增长
+        return framed  # 工业投资在房地产投资下降14%的情况下增长9.2%: 工业投资增长
     i = before.rfind("在")
     if _frame_re().match(before[i:] + norm[end : end + 12]):
-        return before[i + 1 :]  # the 3成 inside the frame: 对美贸易下降
+        return before[i + 1 :]  # the 14% inside the frame: 房地产投资下降
     return before
 
 
@@ -677,7 +677,7 @@ def attribute(mentions: list[Mention], ctx: DocContext, catalog: MetricCatalog |
             # 较上年提升3位: a move in the ranking just reported.
             label = (prev_label if prev_label.endswith("排名") else "排名") + ("下降" if negative else "提升")
         if not label:
-            # 进出口总值创历史新高,达到5379亿元: the clause before, if it has no figure, says what is measured
+            # 旅游收入创历史新高,达到860亿元: the clause before, if it has no figure, says what is measured
             figure_before = clause[0] < 2 or prev_end >= ctx.bounds.clause(clause[0] - 2)[0]
             opener = "" if figure_before else _previous_clause_subject(ctx, clause[0], s_start)
             label = opener or prev_subject or _previous_clause_subject(ctx, clause[0], s_start) or m.unit

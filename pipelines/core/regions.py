@@ -147,7 +147,7 @@ class Gazetteer:
         return RegionMention(i, j, self.by_code[self.names[word]])
 
     def county_after(self, parent: Region, s: str, i: int) -> Region | None:
-        """湖南浏阳, 浙江安吉: a county named by its short name right after its province or city."""
+        """浙江德清, 江苏昆山: a county named by its short name right after its province or city."""
         if not self.county_shorts:
             for r in self.by_code.values():
                 if r.level == "county" and len(r.name) >= 3 and r.name[-1] in "县市区旗":

@@ -44,12 +44,12 @@ select
     f.unit_dimension,
     f.qualifier,
     -- within one document, the figure that stands for a metric and period: one labelled by the metric's own name,
-    -- then an exact one before an approximate one, before a bound or range (完成…32765亿元 before 突破3万亿元), then
-    -- the one stated to a finer last digit (迈上6万亿元台阶, 达到62661亿元: a milestone is a round number), then the
+    -- then an exact one before an approximate one, before a bound or range (完成…4812亿元 before 突破4000亿元), then
+    -- the one stated to a finer last digit (迈上5千亿元台阶, 达到5236亿元: a milestone is a round number), then the
     -- first mentioned
     case when f.label_is_metric then 0 else 10 end
         + case f.qualifier when 'exact' then 0 when 'approx' then 1 else 2 end as precision_rank,
-    -- the unit of the last digit stated, in the canonical unit: 1e8 for 62661亿元, 1e12 for 6万亿元, 0.1 for 5.6%
+    -- the unit of the last digit stated, in the canonical unit: 1e8 for 5236亿元, 1e11 for 5千亿元, 0.1 for 5.6%
     -- (a power of ten: 8.1 / 81 is 0.09999999999999999 in floating point)
     power(10, round(log10(nullif(abs(f.value), 0) / nullif(try_cast(
         trim(replace(regexp_extract(f.surface_text, '[0-9][0-9.]*'), '.', ''), '0') as double), 0)))) as last_digit_unit,
