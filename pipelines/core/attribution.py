@@ -17,7 +17,7 @@ from .metrics import MetricCatalog, metric_catalog
 from .numerals import to_json_number
 from .periods import Period, find_periods, is_comparison, parts_of_year, relative_years
 from .quantities import EXCERPT_REACH, Boundaries, Mention
-from .regions import NATIONAL_REF, Gazetteer, Region, RegionIndex, RegionMention
+from .regions import NATIONAL_REF, Gazetteer, Region, RegionIndex, RegionMention, gazetteer
 from .vocab import alternation, words
 
 # --- kind -----------------------------------------------------------------------------------
@@ -42,7 +42,9 @@ CHANGE_TO_RE = re.compile(r"^(?:增长|增加|提高|提升|扩大|上升|下降
 FROM_RE = re.compile(r"(?:从|由)$")
 AVERAGE_RE = re.compile(r"年均")
 FROM_YEAR_RE = re.compile(r"(?:从|由)((?:19|20)\d{2})年")
-PERIOD_TAIL_RE = re.compile(r"(?:从|由|较|比)?(?:(?:19|20)\d{2}年|“?十[一二三四五六七八九]五”?)(?:末|底)?的?$")
+PERIOD_TAIL_RE = re.compile(
+    r"(?:从|由|较|比|(?:力争|争取)?(?:到|至))?(?:(?:19|20)\d{2}年|“?十[一二三四五六七八九]五”?)(?:末|底)?的?$"
+)
 # 主要预期目标是: / 目标为: opens a list of targets, planned growth rates among them.
 TARGET_LEAD_RE = re.compile(r"目标(?:是|为)?:")
 BASE_GAP_RE = re.compile(r"(?:末|底)?的")
@@ -70,7 +72,7 @@ TRAIL_RE = re.compile(rf"(?:{_TRAIL_WORDS}|\s)+$")
 _TRAIL_LAST = frozenset(w[-1] for w in _TRAIL_WORDS.split("|"))
 LEAD_RE = re.compile(
     r"^(?:其中|此外|同时|另外|目前|截至目前|截止目前|截至|截止|今年以来|以来|去年|今年|全年|年内|上半年|一季度|"
-    r"(?:19|20)\d{2}年(?:底|末|初|度)?(?:以来)?|[一二三四五六七八九十]是|首先|其次|最后|全市|全省|全国|我市|我省|"
+    r"(?:到|至)?(?:19|20)\d{2}年(?:底|末|初|度)?(?:以来)?|[一二三四五六七八九十]是|首先|其次|最后|全市|全省|全国|我市|我省|"
     r"我国|本市|本省|全区|我区|在|对|将|已|共|由|从|把|经|按|据|有|通过|带动|依托|推动|围绕|聚焦|并|且|及|和|与|"
     r"为|是|达|达到|更|力争|争取|确保|力求|计划|拟|预计|建成|实现|完成|累计|共有|拥有|新建|\s)+"
 )
@@ -624,11 +626,14 @@ def _strip_leads(s: str) -> str:
     m = LEAD_RE.match(s)
     if not m:
         return s
+    end = m.end()
+    if s[end : end + 1] in gazetteer().not_before and s[max(0, end - 2) : end] in gazetteer().self_refs:
+        end -= 2  # 全市场 is a word, not 全市 + 场
     names = metric_catalog().by_prefix
-    for k in range(m.end()):
+    for k in range(end):
         if any(s.startswith(n, k) for n in names.get(s[k : k + 2], ())):
             return s[k:]
-    return s[m.end() :]
+    return s[end:]
 
 
 def _strip_regions(s: str, ctx: DocContext) -> str:

@@ -95,6 +95,7 @@ class Gazetteer:
         self.shared = {n: tuple(self.by_code[c] for c in codes) for n, codes in shared.items() if n not in names}
         self.self_refs = self_words()
         self.macro = frozenset(words("macro_regions.txt"))
+        self.not_before = frozenset(words("self_reference_not_before.txt"))
         self.county_shorts: dict[str, list[Region]] = {}  # built on first use: only header look-ups need it
         self.words = [*names, *self.shared, *self.self_refs, *COUNTRY, *self.macro]
         # The text scan: an Aho-Corasick automaton, leftmost-longest (one pass in native code; a Python
@@ -125,13 +126,16 @@ class Gazetteer:
         """The longest region name or self reference starting at ``s[i]``, if any."""
         for word in self.by_prefix.get(s[i : i + 2], ()):
             if s.startswith(word, i):
+                if word in self.self_refs and s[i + len(word) : i + len(word) + 1] in self.not_before:
+                    return None  # 全市场 is a word, not 全市
                 return word
         return None
 
     def mentions(self, norm: str) -> list[RegionMention]:
         """Every region name or self reference, left to right, longest at each position, no overlaps."""
-        words = self.words
-        return [self._mention(words[k], i) for k, i, _ in self.automaton.find_matches_as_indexes(norm)]
+        words, refs, not_before = self.words, self.self_refs, self.not_before
+        return [self._mention(words[k], i) for k, i, j in self.automaton.find_matches_as_indexes(norm)
+                if not (words[k] in refs and norm[j : j + 1] in not_before)]  # 全市场 is no 全市  # fmt: skip
 
     def _mention(self, word: str, i: int) -> RegionMention:
         j = i + len(word)
