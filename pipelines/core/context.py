@@ -41,7 +41,7 @@ REPLY = "reply"
 _OPENER_WINDOW = 16
 _OPENER_START = 6  # the period stands within the first characters (刚刚过去的2025年)
 _CLAUSE_WINDOW = 60
-_PART_OPENER_RE = re.compile(r"^(?:今年|本年|全年)?(?P<h>上|下)半年|^(?:今年)?第?(?P<q>[一二三四1-4])季度")
+_PART_OPENER_RE = re.compile(r"(?:今年|本年|全年)?(?P<h>上|下)半年|(?:今年)?第?(?P<q>[一二三四1-4])季度")
 _CN_Q = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 COMPARED_AFTER = ("相比", "同期相比", "同期")
 _SENTENCE_SPLIT_RE = re.compile(r"(?<=[。!?])")
@@ -216,6 +216,11 @@ def sections(norm: str, layout: Layout, genre: str | None, year: int | None, ear
                 # (一)产业转型…: a numbered item goes back to its section's period after an aside (十四五以来…)
                 out.append(Section(ln.start, top.period, top.last_year, "heading", top.future, False, span))
                 future = top.future
+            if _opens_a_plan(ln.text) and not future:
+                # 下一步, 今后: the paragraph plans, under whatever period is in force
+                # its figures name their years or are of the document's; the review's year is not theirs
+                out.append(Section(ln.start, None, None, "paragraph", True, False, span))
+                future = True
             for k, (start, sentence) in enumerate(_sentence_starts(ln)):
                 # a paragraph opens with any period; a sentence inside it only with a look back (五年来): a
                 # year stated mid-paragraph is that sentence's, not the rest's
@@ -249,6 +254,12 @@ def _heading_section(start: int, text: str, year: int | None, early: bool, top: 
     if p is None and not is_top and top is not None:
         return Section(start, top.period, top.last_year, "heading", future, False)
     return Section(start, p.label if p else None, p.last_year if p else None, "heading", future, is_top)
+
+
+def _opens_a_plan(text: str) -> bool:
+    """A paragraph that opens with a word that looks ahead (下一步, 今后, 展望)."""
+    m = _heading_cue_re().match(text[:_OPENER_START + 4])
+    return m is not None and _heading_cues()[m.group()] == "future"
 
 
 def _span_in(text: str) -> str | None:
@@ -301,7 +312,7 @@ def _opener(text: str, genre: str | None, year: int | None, relative_only: bool 
         return since(found[0], head, genre, year)  # 2025年,… / 刚刚过去的2025年是… / “十四五”这五年
     if year is None:
         return None
-    part = None if relative_only else _PART_OPENER_RE.match(head)
+    part = None if relative_only else _PART_OPENER_RE.search(text[:_OPENER_START + 6])
     if part:
         return (f"{year}H{1 if part.group('h') == '上' else 2}" if part.group("h")
                 else f"{year}Q{_CN_Q[part.group('q')]}"), year  # fmt: skip
