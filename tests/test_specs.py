@@ -85,6 +85,7 @@ def test_spec(case: dict) -> None:
     for s in case.get("not_facts", []):
         i = text.find(s)
         if i < 0 and text is not case["text"]:
+            assert s in case["text"], f"spec error: {s!r} is not in the page"
             continue  # markup of an HTML page (width="960px") is not in its visible text at all
         assert i >= 0, f"spec error: {s!r} is not in the text"
         errors += [f"not a fact: {s} (extracted {g['text']!r})" for g in facts if g["start"] < i + len(s) and g["end"] > i]

@@ -21,9 +21,9 @@ from .regions import NATIONAL_REF, Gazetteer, Region, RegionIndex, RegionMention
 from .vocab import alternation, words
 
 # --- kind -----------------------------------------------------------------------------------
-_GROWTH_VERBS = "负增长|增长|增速|增幅|上涨|涨幅|提高|提升|上升|下降|下滑|降低|减少|回落|下跌|降幅|增加|扩大|缩小|收窄"
+_GROWTH_VERBS = "负增长|比增|比降|增长|增速|增幅|上涨|涨幅|提高|提升|上升|下降|下滑|降低|减少|回落|下跌|降幅|增加|扩大|缩小|收窄"
 GROWTH_RE = re.compile(rf"(?P<verb>{_GROWTH_VERBS})(?P<tail>[^,;。!?]{{0,8}})$")
-FALL_WORDS = ("负增长", "下降", "下滑", "降低", "减少", "回落", "下跌", "降幅", "缩小", "收窄")
+FALL_WORDS = ("负增长", "比降", "下降", "下滑", "降低", "减少", "回落", "下跌", "降幅", "缩小", "收窄")
 DIFF_SIGN_RE = re.compile(r"(高于|低于|快于|慢于|多于|少于|提高|提升|增加|下降|降低|减少|回落|缩小|收窄|扩大)")
 DIFF_FALL = ("低于", "慢于", "少于", "下降", "降低", "减少", "回落", "缩小", "收窄")
 COUNT_FALL_RE = re.compile(r"(?:减少|减|少|压减|削减|精简)$")
