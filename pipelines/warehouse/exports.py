@@ -184,7 +184,9 @@ def sync_partitioned(con: duckdb.DuckDBPyConnection, sql: str, partition_by: tup
     key = partition_key(partition_by)
     now = fingerprint(con, sql, key) if now is None else now
     old = previous if target.is_dir() else {}
-    changed = [k for k, fp in now.items() if k not in old or old[k][0] != fp or not (target / old[k][1]).is_dir()]
+    # A partition of documents without a figure has no rows and no folder (recorded as "").
+    changed = [k for k, fp in now.items() if k not in old or old[k][0] != fp
+               or (old[k][1] and not (target / old[k][1]).is_dir())]  # fmt: skip
     removed = [k for k in old if k not in now]
     if not changed and not removed:
         return {k: old[k] for k in now}, 0
@@ -202,15 +204,19 @@ def sync_partitioned(con: duckdb.DuckDBPyConnection, sql: str, partition_by: tup
             f"to '{_sql_path(tmp)}' (format parquet, partition_by ({cols}))", [changed]
         )  # fmt: skip
         folders = {k: old[k][1] for k in now if k in old}
-        for k, rel in _leaf_folders(tmp, len(partition_by)).items():
+        written = _leaf_folders(tmp, len(partition_by))
+        for k, rel in written.items():
             swap_folder(tmp / rel, target / rel)  # one partition at a time: readers see its old or new rows
             folders[k] = rel
-        for k in removed:
+        for k in (k for k in changed if k not in written and folders.get(k)):
+            shutil.rmtree(target / folders[k], ignore_errors=True)  # its rows are gone
+            folders[k] = ""
+        for k in (k for k in removed if old[k][1]):
             shutil.rmtree(target / old[k][1], ignore_errors=True)
             with contextlib.suppress(OSError):
                 (target / old[k][1]).parent.rmdir()  # the outer folder, once its last partition has gone
         shutil.rmtree(tmp, ignore_errors=True)
-    return {k: [fp, folders[k]] for k, fp in now.items()}, len(changed)
+    return {k: [fp, folders.get(k, "")] for k, fp in now.items()}, len(changed)
 
 
 def _leaf_folders(root: Path, depth: int) -> dict[str, str]:
@@ -261,8 +267,9 @@ def sync_facts_jsonl(con: duckdb.DuckDBPyConnection, target: Path, previous: dic
         sizes = dict(con.execute("select bucket::varchar, sum(strlen(line) + 1) from _fact_lines group by bucket").fetchall())
         con.execute("drop table _fact_lines")
         for k in sorted(now, key=int):
-            ranges[k] = [now[k], pos, int(sizes[k])]
-            pos += int(sizes[k])
+            size = int(sizes.get(k, 0))  # no line for a bucket whose documents have no figure
+            ranges[k] = [now[k], pos, size]
+            pos += size
     else:
         part = _atomic_path(target.with_name(target.name + ".part"))
         with target.open("rb") as src, tmp.open("wb") as out:
