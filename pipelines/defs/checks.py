@@ -1,5 +1,8 @@
 """Asset checks: spans match the text, no duplicate facts, units in the catalog, and every SQL data
-test under sql/tests (a query that returns no rows when all is well)."""
+test under sql/tests (a query that returns no rows when all is well).
+
+Blocking checks (the span check, and every SQL test whose header says ``-- blocking: yes``) run before
+``published_warehouse``: if one fails, nothing is published and the previous warehouse stays in place."""
 
 
 import json
@@ -14,9 +17,9 @@ from .resources import ZhibiaoResource
 
 
 def _db(context: dg.AssetCheckExecutionContext, zhibiao: ZhibiaoResource) -> Path:
-    """This run's build if it is still there, else the published warehouse (same content once published)."""
+    """This run's build if it is still there, else the pipeline's copy of the published warehouse."""
     paths = zhibiao.paths(context.run.run_id)
-    return paths.build if paths.build.exists() else paths.published
+    return paths.build if paths.build.exists() else paths.state
 
 
 def _result(n_bad: int, rows: list[tuple], what: str, **target: str) -> dg.AssetCheckResult:
@@ -34,7 +37,7 @@ def _result(n_bad: int, rows: list[tuple], what: str, **target: str) -> dg.Asset
 SPAN_CHECK_DOCUMENTS = 1000
 
 
-@dg.asset_check(asset="fct_metric_fact",
+@dg.asset_check(asset="fct_metric_fact", blocking=True, pool="duckdb",
                 description="The facts of the documents this run wrote (up to 1,000 documents; an even sample "
                             "beyond) have text equal to their span in the stored document text; facts of "
                             "unchanged documents were checked when they were written.")  # fmt: skip
@@ -78,9 +81,10 @@ def sql_test_checks(tests: list[SqlTest]) -> dg.AssetChecksDefinition:
 
     @dg.multi_asset_check(
         name="sql_data_tests",
-        specs=[dg.AssetCheckSpec(t.name, asset=t.tests, description=t.description or f"sql/tests/{t.path.name}")
-               for t in tests],
+        specs=[dg.AssetCheckSpec(t.name, asset=t.tests, blocking=t.blocking,
+                                 description=t.description or f"sql/tests/{t.path.name}") for t in tests],
         can_subset=True,
+        pool="duckdb",  # reads the build file, which a writing step may hold
     )  # fmt: skip
     def _checks(context: dg.AssetCheckExecutionContext, zhibiao: ZhibiaoResource) -> Iterator[dg.AssetCheckResult]:
         with connect(_db(context, zhibiao), read_only=True) as con:

@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import regex
 
-HEADER_RE = regex.compile(r"^--\s*(depends_on|tests|description|materialized|incremental_key)\s*:\s*(.*)$", regex.M)
+HEADER_RE = regex.compile(r"^--\s*(depends_on|tests|description|materialized|incremental_key|blocking)\s*:\s*(.*)$", regex.M)
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,8 @@ class SqlTest:
     sql: str
     tests: str
     description: str
+    # A failing blocking test stops the run before publishing: the previous warehouse stays in place.
+    blocking: bool = False
 
 
 def sql_dir() -> Path:
@@ -98,7 +100,10 @@ def load_tests(root: Path | None = None) -> list[SqlTest]:
     for path in sorted((root / "tests").glob("*.sql")):
         text = path.read_text(encoding="utf-8")
         h = _headers(text)
-        out.append(SqlTest(path.stem, path, text, h.get("tests", ""), h.get("description", "")))
+        blocking = h.get("blocking", "no").lower()
+        if blocking not in ("yes", "no"):
+            raise ValueError(f"{path}: blocking must be yes or no, not {blocking!r}")
+        out.append(SqlTest(path.stem, path, text, h.get("tests", ""), h.get("description", ""), blocking == "yes"))
     return out
 
 
