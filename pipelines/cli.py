@@ -57,7 +57,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         _err("run failed; the published warehouse is unchanged")
         return 1
     failed_checks = [c for c in result.get_asset_check_evaluations() if not c.passed]
-    with connect(paths.published, read_only=True) as con:
+    with connect(paths.state, read_only=True) as con:
         n_docs = con.execute("select count(*) from dim_document").fetchone()[0]
         n_facts = con.execute("select count(*) from fct_metric_fact").fetchone()[0]
         quarantine = con.execute("select path, reason from quarantine order by path").fetchall()

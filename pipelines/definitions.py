@@ -18,6 +18,8 @@ def build_definitions() -> dg.Definitions:
         schedules=[daily_schedule],
         sensors=[corpus_sensor],
         resources={"zhibiao": resource_from_env()},
+        # Also for runs the UI launches from the asset graph (they do not use zhibiao_job): see zhibiao_job.
+        executor=dg.in_process_executor,
     )
 
 

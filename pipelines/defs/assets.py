@@ -10,7 +10,7 @@ import dagster as dg
 from ..warehouse import exports as ex
 from ..warehouse.load import extract_changed, load_dimensions, sync_raw_documents
 from ..warehouse.models import SqlModel, load_models, refresh_model, run_model
-from ..warehouse.store import connect, get_state, publish, set_state, start_build
+from ..warehouse.store import connect, get_state, publish, remove_build, set_state, start_build
 from ..warehouse.versions import extractor_version, models_version
 from .resources import ZhibiaoResource
 
@@ -181,10 +181,10 @@ def published_warehouse(context: dg.AssetExecutionContext, zhibiao: ZhibiaoResou
     paths = zhibiao.paths(context.run.run_id)
     with connect(paths.build, read_only=True) as con:
         dirty = _dirty(con)
-    if dirty or not paths.published.exists():
+    if dirty or not paths.published.exists() or not paths.state.exists():
         publish(paths)
     else:
-        paths.build.unlink(missing_ok=True)  # nothing changed: the published warehouse is already this state
+        remove_build(paths)  # nothing changed: the published warehouse is already this state
     return dg.MaterializeResult(metadata={"path": str(paths.published), "republished": dirty,
                                           "size_bytes": paths.published.stat().st_size})  # fmt: skip
 
@@ -196,7 +196,7 @@ def exports(context: dg.AssetExecutionContext, zhibiao: ZhibiaoResource) -> dg.M
     the last export is written again; each file or partition is replaced atomically."""
     out = zhibiao.exports
     out.mkdir(parents=True, exist_ok=True)
-    published = zhibiao.paths(context.run.run_id).published
+    published = zhibiao.paths(context.run.run_id).state  # the published file's content; analysts never lock it
     stamp = out / ".zhibiao-source"
     signature = f"{published.stat().st_mtime_ns}:{published.stat().st_size}"
     if stamp.exists() and stamp.read_text() == signature and (out / "facts.jsonl").exists():

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
 
-from ..warehouse.store import WarehousePaths
+from ..warehouse.store import WarehousePaths, file_lock, remove_build
 
 DEFAULT_CORPUS = "seeds"
 DEFAULT_WAREHOUSE = "warehouse/zhibiao.duckdb"
@@ -23,6 +25,18 @@ class ZhibiaoResource(dg.ConfigurableResource):
     export_dir: str = DEFAULT_EXPORTS
     workers: int = 0  # 0: one extraction process per core
     progress: bool = False  # print progress lines to stderr (the CLI turns this on)
+    wait_seconds: float = 600.0  # how long a run waits for another to finish before it fails
+
+    @contextlib.contextmanager
+    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator[ZhibiaoResource]:
+        """Hold the run lock for the whole run (its steps share one build file; the job runs them in one
+        process), and remove the run's build file when it ends, published or not."""
+        paths = self.paths(context.run.run_id if context.run else "local")
+        with file_lock(paths.run_lock, "running the pipeline", self.wait_seconds, on_wait=_tell):
+            try:
+                yield self
+            finally:
+                remove_build(paths)
 
     def paths(self, run_id: str) -> WarehousePaths:
         return WarehousePaths(Path(self.warehouse_path).absolute(), run_id)
@@ -43,6 +57,10 @@ class ZhibiaoResource(dg.ConfigurableResource):
         context.log.info(msg)
         if self.progress:
             print(f"  … {msg}", file=sys.stderr, flush=True)
+
+
+def _tell(msg: str) -> None:
+    print(f"zhibiao: {msg}", file=sys.stderr, flush=True)
 
 
 def resource_from_env() -> ZhibiaoResource:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import datetime as dt
 import hashlib
 import os
+import signal
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -25,7 +27,7 @@ from ..core.metrics import metric_catalog
 from ..core.regions import gazetteer
 from ..core.text import normalise
 from ..core.units import canonical_units
-from .store import FACT_COLUMNS, bulk_load, replace_rows, replace_table
+from .store import FACT_COLUMNS, bulk_load, held_lock_fds, replace_rows, replace_table
 
 Progress = Callable[[str, int, int], None]
 
@@ -231,13 +233,28 @@ def _worker_pool(con: duckdb.DuckDBPyConnection, workers: int) -> Iterator[Proce
         yield None
         return
     threads = con.execute("select current_setting('threads')").fetchall()[0][0]
-    pool = ProcessPoolExecutor(max_workers=workers)
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_start, initargs=(os.getpid(), held_lock_fds()))
     con.execute("set threads = 1")
     try:
         yield pool
     finally:
         pool.shutdown(cancel_futures=True)
         con.execute(f"set threads = {int(threads)}")
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def _worker_start(parent: int, lock_fds: list[int]) -> None:
+    """In each worker: die with the parent (a SIGKILLed run must not leave workers), and close the inherited
+    lock files, so the run lock is free the moment the run itself is gone."""
+    for fd in lock_fds:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # Linux
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
 
 
 # The documents' copies (same content hash or body fingerprint) count too: a copy added or removed changes which

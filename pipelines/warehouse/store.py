@@ -1,8 +1,8 @@
 """The DuckDB warehouse: schema, incremental loads through Arrow, and atomic publishing.
 
-Writers work on a build copy (``zhibiao.build.duckdb``); ``publish`` swaps it into place with an
-atomic rename, so analysts reading ``zhibiao.duckdb`` never block a run and never see half a run.
-A file lock lets one writer in at a time; a second run waits, then stops with a clear message.
+Writers work on a build copy (``zhibiao.build-<run>.duckdb``); ``publish`` swaps a copy of it into place with
+an atomic rename, so analysts reading ``zhibiao.duckdb`` never block a run and never see half a run.
+A file lock lets one run in at a time; a second run waits, then stops with a clear message.
 """
 
 from __future__ import annotations
@@ -78,8 +78,15 @@ class WarehouseBusy(RuntimeError):
     pass
 
 
+class WarehouseFolderError(RuntimeError):
+    """The warehouse folder cannot be created or written (read-only, a file in the way, no permission)."""
+
+
 @dataclass(frozen=True)
 class WarehousePaths:
+    """The published file analysts read; the pipeline's own copy of it (``state``), which runs start from, so
+    nothing an analyst does to the published file reaches the next run; one build file per run; two locks."""
+
     published: Path
     run_id: str = "local"
 
@@ -89,6 +96,10 @@ class WarehousePaths:
         return self.published.with_name(f"{self.published.stem}.build-{self.run_id[:12]}.duckdb")
 
     @property
+    def state(self) -> Path:
+        return self.published.with_name(f".{self.published.stem}.state.duckdb")
+
+    @property
     def lock(self) -> Path:
         return self.published.with_name(self.published.stem + ".lock")
 
@@ -96,44 +107,85 @@ class WarehousePaths:
     def run_lock(self) -> Path:
         return self.published.with_name(self.published.stem + ".run.lock")
 
+    def builds(self) -> list[Path]:
+        """Every run's build files (and their WALs and publish copies)."""
+        stem = self.published.stem
+        return [p for pattern in (f"{stem}.build-*.duckdb*", f"{stem}.publish-*.duckdb*")
+                for p in self.published.parent.glob(pattern)]  # fmt: skip
+
+
+# File descriptors of the locks this process holds: worker processes close them at start, so a lock is never
+# held by a worker that outlives the run (flock locks belong to the open file, which fork shares).
+_HELD: dict[str, int] = {}
+
+
+def held_lock_fds() -> list[int]:
+    return list(_HELD.values())
+
 
 @contextlib.contextmanager
 def file_lock(lock: Path, what: str, wait_seconds: float = 600.0,
               on_wait: Callable[[str], None] | None = None) -> Iterator[None]:  # fmt: skip
-    """An exclusive lock across processes; waits up to ``wait_seconds`` then raises WarehouseBusy."""
-    lock.parent.mkdir(parents=True, exist_ok=True)
-    told = False
-    with open(lock, "a+") as fh:
+    """An exclusive lock across processes; waits up to ``wait_seconds`` then raises WarehouseBusy.
+    Re-entrant within a process (the CLI holds the run lock around a run whose resource takes it too).
+
+    The kernel releases a flock when the last process holding the open file ends, so a killed run's lock
+    is free as soon as it and its workers are gone: a lock is never stale. The holder's pid is written
+    into the file, for the message."""
+    key = str(lock.absolute())
+    if key in _HELD:
+        yield
+        return
+    try:
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        fh = open(lock, "a+")  # noqa: SIM115 - held across the yield
+    except OSError as e:
+        raise WarehouseFolderError(f"cannot write in the warehouse folder {lock.parent}: {e.strerror or e}") from None
+    with fh:
         deadline = time.monotonic() + wait_seconds
+        told = False
         while True:
             try:
                 fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
+                holder = _holder(fh)
                 if on_wait and not told:
-                    on_wait(f"waiting: another zhibiao process holds {lock.name} ({what})")
+                    on_wait(f"waiting: another zhibiao process holds {lock.name} ({holder}{what})")
                     told = True
                 if time.monotonic() >= deadline:
                     raise WarehouseBusy(
-                        f"another zhibiao process is still {what} (lock {lock}) after {wait_seconds:.0f} s; "
+                        f"another zhibiao process is still {what} ({holder}lock {lock}) after {wait_seconds:.0f} s; "
                         "wait for it to finish and try again"
                     ) from None
                 time.sleep(0.2)
+        fh.seek(0)
+        fh.truncate()
+        fh.write(str(os.getpid()))
+        fh.flush()
+        _HELD[key] = fh.fileno()
         try:
             yield
         finally:
+            del _HELD[key]
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+def _holder(fh) -> str:
+    fh.seek(0)
+    pid = fh.read().strip()
+    return f"pid {pid}, " if pid.isdigit() else ""
+
+
 def start_build(paths: WarehousePaths) -> None:
-    """Begin a run: its build copy starts from the last published state (or empty)."""
-    paths.published.parent.mkdir(parents=True, exist_ok=True)
-    _remove_stale_builds(paths)
-    for p in (paths.build, paths.build.with_name(paths.build.name + ".wal")):
-        p.unlink(missing_ok=True)
+    """Begin a run (the caller holds the run lock): what dead runs left is removed, and this run's build copy
+    starts from the pipeline's last published state (or empty)."""
+    _remove_dead_builds(paths)
     with file_lock(paths.lock, "publishing the warehouse"):
-        if paths.published.exists():
-            shutil.copyfile(paths.published, paths.build)
+        source = paths.state if paths.state.exists() else paths.published
+        # No published warehouse (never built, or removed to start afresh): the build starts empty.
+        if paths.published.exists() and source.exists():
+            shutil.copyfile(source, paths.build)
     with connect(paths.build) as con:
         con.execute(SCHEMA_SQL)
         _drop_fact_key(con)
@@ -154,25 +206,37 @@ def _drop_fact_key(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("commit")
 
 
-def _remove_stale_builds(paths: WarehousePaths, older_than_s: float = 6 * 3600) -> None:
-    """Build files left by killed runs; the published file is untouched by them."""
-    now = time.time()
-    for p in paths.published.parent.glob(f"{paths.published.stem}.build-*.duckdb*"):
+def _remove_dead_builds(paths: WarehousePaths) -> None:
+    """Build files of runs that died: with the run lock held, no other run is using one."""
+    for p in paths.builds():
         with contextlib.suppress(OSError):
-            if now - p.stat().st_mtime > older_than_s:
-                p.unlink()
+            p.unlink()
+
+
+def remove_build(paths: WarehousePaths) -> None:
+    """This run's build file and its WAL, once the run has ended (published or failed)."""
+    for p in (paths.build, paths.build.with_name(paths.build.name + ".wal")):
+        with contextlib.suppress(OSError):
+            p.unlink()
 
 
 def publish(paths: WarehousePaths) -> None:
-    """Atomically replace the published warehouse with this run's build (a rename, not a copy: the
-    build is this run's own file, complete once checkpointed and closed)."""
+    """Atomically replace the published warehouse with a copy of this run's build, which then becomes the
+    pipeline's state. Analysts get a copy: what they write to it (a read-write DuckDB CLI) never reaches the
+    next run, and their WAL, which would not replay on the new file, is removed with the file it belongs to."""
     with connect(paths.build) as con:
         con.execute("checkpoint")
-    with open(paths.build, "rb+") as fh:
-        os.fsync(fh.fileno())
+    tmp = paths.published.with_name(f"{paths.published.stem}.publish-{paths.run_id[:12]}.duckdb")
+    shutil.copyfile(paths.build, tmp)
+    for p in (tmp, paths.build):
+        with open(p, "rb+") as fh:
+            os.fsync(fh.fileno())
     with file_lock(paths.lock, "publishing the warehouse"):
-        os.replace(paths.build, paths.published)
+        paths.published.with_name(paths.published.name + ".wal").unlink(missing_ok=True)
+        os.replace(tmp, paths.published)
+        os.replace(paths.build, paths.state)
     paths.build.with_name(paths.build.name + ".wal").unlink(missing_ok=True)
+    paths.state.with_name(paths.state.name + ".wal").unlink(missing_ok=True)
 
 
 def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
