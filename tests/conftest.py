@@ -46,3 +46,16 @@ def cross_document_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A warehouse built from tests/data/cross_document (a later reply repeats, revises and contradicts an
     earlier one; an exact and a near copy), shared by the tests that only read it."""
     return build_warehouse(DATA / "cross_document", tmp_path_factory.mktemp("cross_document"))
+
+
+def unprivileged(cmd: list[str]) -> list[str]:
+    """``cmd`` so that file permissions apply to it: as root (CI containers), in a user namespace where this
+    user is not root (its files stay readable through their owner bits; mode 000 is unreadable)."""
+    import os
+    import shutil
+
+    if os.geteuid() != 0:
+        return cmd
+    if not shutil.which("unshare"):
+        pytest.skip("running as root without unshare: file permissions cannot be tested")
+    return ["unshare", "--user", "--map-user=1000", *cmd]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .attribution import DocContext, Fact, attribute
 from .context import build_context
-from .documents import Quarantined, SourceDocument, list_corpus, read_document
+from .documents import Quarantined, SourceDocument, read_document, scan_corpus
 from .layout import build_layout
 from .metadata import AGENCY_RE, HEADER_LABEL_RE, DocRecord, parse_metadata
 from .periods import find_periods
@@ -69,8 +69,10 @@ def extract_or_reason(doc_id: str, text: str) -> Extraction | str:
         return f"extraction failed: {type(e).__name__}: {e}"
 
 
-def _extract_path(path: str) -> tuple[SourceDocument | Quarantined, Extraction | None]:
-    src = read_document(Path(path))
+def _extract_path(item: str | tuple[str, str]) -> tuple[SourceDocument | Quarantined, Extraction | None]:
+    """Read and extract one file: a path, or (path, document id) as ``scan_corpus`` gives them."""
+    path, doc_id = (item, None) if isinstance(item, str) else item
+    src = read_document(Path(path), doc_id)
     if isinstance(src, Quarantined):
         return src, None
     result = extract_or_reason(src.doc_id, src.text)
@@ -80,10 +82,11 @@ def _extract_path(path: str) -> tuple[SourceDocument | Quarantined, Extraction |
 
 
 def extract_paths(
-    paths: Iterable[Path], workers: int = 1, progress: Callable[[int, int], None] | None = None
+    paths: Iterable[Path | tuple[str, str]], workers: int = 1, progress: Callable[[int, int], None] | None = None
 ) -> Iterator[tuple[SourceDocument | Quarantined, Extraction | None]]:
-    """Read and extract many files, in input order, optionally over several processes."""
-    items = [str(p) for p in paths]
+    """Read and extract many files (paths, or (path, document id) pairs), in input order, optionally over
+    several processes."""
+    items = [p if isinstance(p, tuple) else str(p) for p in paths]
     total = len(items)
     if workers <= 1 or total < 8:
         results: Iterable[tuple[SourceDocument | Quarantined, Extraction | None]] = map(_extract_path, items)
@@ -103,8 +106,10 @@ def extract_corpus_to_jsonl(corpus: Path, facts_path: Path, docs_path: Path, wor
     docs_path.parent.mkdir(parents=True, exist_ok=True)
     summary = CorpusSummary()
     tmp_f, tmp_d = facts_path.with_suffix(facts_path.suffix + ".tmp"), docs_path.with_suffix(docs_path.suffix + ".tmp")
+    listing = scan_corpus(corpus)
+    summary.quarantined += listing.refused
     with tmp_f.open("w", encoding="utf-8") as ff, tmp_d.open("w", encoding="utf-8") as fd:
-        for src, ex in extract_paths(list_corpus(corpus), workers=workers, progress=progress):
+        for src, ex in extract_paths([(f.path, f.doc_id) for f in listing.files], workers=workers, progress=progress):
             if ex is None:
                 assert isinstance(src, Quarantined)
                 summary.quarantined.append(src)

@@ -20,7 +20,16 @@ import pyarrow as pa
 import regex
 
 from ..core.attribution import Fact
-from ..core.documents import Quarantined, doc_id_for, list_corpus, parse_bytes, sha256_of
+from ..core.documents import (
+    MAX_BYTES,
+    Quarantined,
+    Refused,
+    parse_bytes,
+    read_bounded,
+    scan_corpus,
+    sha256_of,
+    too_large,
+)
 from ..core.extract import extract_or_reason
 from ..core.metadata import DocRecord
 from ..core.metrics import metric_catalog
@@ -44,45 +53,55 @@ def sync_raw_documents(con: duckdb.DuckDBPyConnection, corpus: Path, progress: P
     """Bring ``raw_document`` and ``quarantine`` in line with the corpus folder.
 
     A file whose size, times and inode are those recorded when it was last hashed is not read again
-    (git's rule): a no-change run costs a stat per file, not a read and a hash of the whole archive."""
-    paths = list_corpus(corpus)
+    (git's rule): a no-change run costs a stat per file, not a read and a hash of the whole archive.
+    A file or folder that cannot be read keeps its documents as last read (with a quarantine row saying
+    so): only a file that is gone, or that is no longer a document, loses its facts."""
+    listing = scan_corpus(corpus)
+    files = listing.files
     rows_now = con.execute("select doc_id, path, sha256, file_stat from raw_document").fetchall()
-    known = {path: (sha, stat) for _, path, sha, stat in rows_now}
-    known_ids = [doc_id for doc_id, _, _, _ in rows_now]
-    res = SyncResult(seen=len(paths))
+    known = {path: (doc_id, sha, stat) for doc_id, path, sha, stat in rows_now}
+    res = SyncResult(seen=len(files), quarantined=list(listing.refused))
     rows: list[dict[str, object]] = []
     restat: dict[str, str] = {}  # doc_id -> stat of files touched but not changed
     ids_now: dict[str, str] = {}
+    kept: set[str] = set()  # documents of files that could not be read this time
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     started = time.time()
     with _BatchWriter(con) as writer:
-        for i, path in enumerate(paths, 1):
-            if progress and (i % 500 == 0 or i == len(paths)):
-                progress("reading files", i, len(paths))
-            key = str(path)
-            sha_then, stat_then = known.get(key, (None, None))
+        for i, f in enumerate(files, 1):
+            if progress and (i % 500 == 0 or i == len(files)):
+                progress("reading files", i, len(files))
+            key, doc_id = f.name, f.doc_id
+            id_then, sha_then, stat_then = known.get(key, (None, None, None))
             data = None
             try:
-                stat = stat_key(os.stat(key), started)
-                if not stat or stat != stat_then:
-                    data = path.read_bytes()
-            except OSError as e:
-                res.quarantined.append(Quarantined(key, "", f"unreadable: {e.strerror or e}"))
+                info = os.stat(f.path)
+                stat = stat_key(info, started)
+                if info.st_size > MAX_BYTES:  # refused before reading: a 2 GB file is never in memory
+                    res.quarantined.append(Quarantined(key, "", too_large(info.st_size), stat))
+                    continue
+                if not stat or stat != stat_then or id_then != doc_id:
+                    data = read_bounded(f.path)
+            except (OSError, Refused) as e:
+                reason = e.reason if isinstance(e, Refused) else f"unreadable: {e.strerror or e}"
+                if id_then and reason.startswith("unreadable"):
+                    kept.add(id_then)
+                    reason += "; its document is kept as last read"
+                res.quarantined.append(Quarantined(key, "", reason))
                 continue
             sha = sha256_of(data) if data is not None else sha_then
-            doc_id = doc_id_for(path)
-            if doc_id in ids_now:
+            if doc_id in ids_now:  # ids are unique by construction (assign_doc_ids): a guard, not a rule
                 res.quarantined.append(Quarantined(key, sha or "", f"duplicate document id {doc_id!r} (also {ids_now[doc_id]})"))
                 continue
-            if sha_then == sha:
+            if sha_then == sha and id_then == doc_id:
                 ids_now[doc_id] = key
                 if stat != stat_then:
                     restat[doc_id] = stat
                 continue
-            assert data is not None  # a file is read whenever its hash may have changed
-            src = parse_bytes(path, data, sha)
+            assert data is not None  # a file is read whenever its hash or id may have changed
+            src = parse_bytes(key, data, sha, doc_id)
             if isinstance(src, Quarantined):
-                res.quarantined.append(src)
+                res.quarantined.append(Quarantined(src.path, src.sha256, src.reason, stat))
                 continue
             ids_now[doc_id] = key
             res.changed.append(doc_id)
@@ -91,19 +110,22 @@ def sync_raw_documents(con: duckdb.DuckDBPyConnection, corpus: Path, progress: P
                 rows = []
             rows.append(
                 {"doc_id": doc_id, "path": key, "sha256": sha, "encoding": src.encoding, "size_bytes": src.size_bytes,
-                 "n_chars": len(src.text), "text": src.text, "ingested_at": now, "file_stat": stat}
+                 "n_chars": len(src.text), "text": src.text, "ingested_at": now, "file_stat": stat,
+                 "n_replaced": src.replaced}
             )  # fmt: skip
         writer.write(rows)
-    res.deleted = [d for d in known_ids if d not in ids_now]
+    kept |= {doc_id for doc_id, path, _, _ in rows_now if listing.under_unlisted(path)}
+    res.deleted = [d for d, _, _, _ in rows_now if d not in ids_now and d not in kept]
     replace_rows(con, "raw_document", "doc_id", res.deleted, None)
     if restat:
         con.register("_restat", pa.table({"doc_id": list(restat), "file_stat": list(restat.values())}))
         con.execute("update raw_document r set file_stat = s.file_stat from _restat s where r.doc_id = s.doc_id")
         con.unregister("_restat")
     q = pa.Table.from_pylist(
-        [{"path": x.path, "sha256": x.sha256, "reason": x.reason, "quarantined_at": now} for x in res.quarantined],
+        [{"path": x.path, "sha256": x.sha256, "reason": x.reason, "quarantined_at": now, "file_stat": x.file_stat}
+         for x in res.quarantined],
         schema=pa.schema([("path", pa.string()), ("sha256", pa.string()), ("reason", pa.string()),
-                          ("quarantined_at", pa.timestamp("us"))]),
+                          ("quarantined_at", pa.timestamp("us")), ("file_stat", pa.string())]),
     )  # fmt: skip
     con.execute("delete from quarantine")
     replace_rows(con, "quarantine", "path", [], q)

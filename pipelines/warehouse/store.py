@@ -40,6 +40,8 @@ create table if not exists raw_document (
 );
 -- file_stat: size, times and inode when the file was last hashed (warehouses before it gain the column)
 alter table raw_document add column if not exists file_stat varchar;
+-- n_replaced: characters decoded as U+FFFD (a few bad bytes in a UTF-8 file)
+alter table raw_document add column if not exists n_replaced integer default 0;
 create table if not exists dim_document (
     doc_id varchar primary key, title varchar, reply_date date, publish_date date, proposal_no varchar,
     session varchar, addressee varchar, responder varchar, region varchar, region_code varchar,
@@ -55,6 +57,8 @@ alter table dim_document add column if not exists text_fingerprint varchar;
 create table if not exists quarantine (
     path varchar primary key, sha256 varchar, reason varchar not null, quarantined_at timestamp
 );
+-- file_stat: as for raw_document, so the sensor can tell an unchanged refused file without reading it
+alter table quarantine add column if not exists file_stat varchar;
 create table if not exists run_state (key varchar primary key, value varchar);
 """
 
