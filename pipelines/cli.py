@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from .defs.resources import DEFAULT_CORPUS, DEFAULT_EXPORTS, DEFAULT_WAREHOUSE
@@ -22,65 +23,131 @@ def cmd_run(args: argparse.Namespace) -> int:
     from .defs.assets import ALL_ASSETS
     from .defs.checks import ALL_CHECKS
     from .defs.resources import ZhibiaoResource
-    from .warehouse.store import WarehouseBusy, WarehousePaths, connect, file_lock
+    from .warehouse.store import WarehouseBusy, WarehouseFolderError, WarehousePaths, connect, file_lock
 
     corpus = Path(args.corpus)
-    if not corpus.is_dir():
+    if not corpus.exists():
         _err(f"corpus folder not found: {corpus}")
+        return 2
+    if not corpus.is_dir():
+        _err(f"--corpus must be a folder of documents, not a file: {corpus}")
+        return 2
+    if Path(args.warehouse).is_dir():
+        _err(f"--warehouse must be a file (such as {Path(args.warehouse) / 'zhibiao.duckdb'}), not a folder")
+        return 2
+    if Path(args.exports).exists() and not Path(args.exports).is_dir():
+        _err(f"--exports must be a folder, not a file: {args.exports}")
         return 2
     home = os.environ.get("DAGSTER_HOME")
     if not home and Path("dagster_home/dagster.yaml").is_file():
         os.environ["DAGSTER_HOME"] = str(Path("dagster_home").absolute())  # must be absolute
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
     resource = ZhibiaoResource(corpus_dir=str(corpus), warehouse_path=args.warehouse, export_dir=args.exports,
-                               workers=args.workers, progress=not args.quiet)  # fmt: skip
+                               workers=args.workers, progress=not args.quiet, wait_seconds=args.wait)  # fmt: skip
     paths = WarehousePaths(Path(args.warehouse).absolute())
     t0 = time.monotonic()
-    print(f"zhibiao: corpus {corpus.absolute()} -> warehouse {paths.published}", file=sys.stderr)
     try:
         with file_lock(paths.run_lock, "running the pipeline", wait_seconds=args.wait, on_wait=_err):
+            print(f"zhibiao: corpus {corpus.absolute()} -> warehouse {paths.published}", file=sys.stderr)
             result = dg.materialize(
                 [*ALL_ASSETS, *ALL_CHECKS],
                 resources={"zhibiao": resource},
                 instance=instance,
-                run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
+                # The CLI says what failed and why in one line; Dagster's stack traces stay in the run's log.
+                run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
                 raise_on_error=False,
                 tags={"zhibiao/entry": "cli"},
             )
     except WarehouseBusy as e:
         _err(str(e))
         return 3
-    if not result.success:
-        for ev in result.all_events:
-            if ev.is_step_failure and ev.step_failure_data:
-                _err(f"step {ev.step_key} failed: {ev.step_failure_data.error.message.strip() if ev.step_failure_data.error else ''}")
-        _err("run failed; the published warehouse is unchanged")
+    except WarehouseFolderError as e:
+        _err(str(e))
+        return 2
+    outcome = run_outcome(result)
+    if outcome.interrupted:
+        if outcome.published:
+            _err("interrupted after the warehouse was published; the exports are the previous run's")
+            return 130
+        raise KeyboardInterrupt
+    if not outcome.published:
+        _err(f"nothing was published: {outcome.why}; {paths.published} is as the last good run left it")
+        return 4 if outcome.blocked else 1
+    if outcome.failures:
+        _err(f"the warehouse was published ({paths.published}), but {outcome.why}; "
+             f"{Path(args.exports).absolute()} still holds the previous run's exports")  # fmt: skip
         return 1
     failed_checks = [c for c in result.get_asset_check_evaluations() if not c.passed]
     with connect(paths.state, read_only=True) as con:
         n_docs = con.execute("select count(*) from dim_document").fetchone()[0]
         n_facts = con.execute("select count(*) from fct_metric_fact").fetchone()[0]
         quarantine = con.execute("select path, reason from quarantine order by path").fetchall()
+        replaced = con.execute("select count(*), coalesce(sum(n_replaced), 0) from raw_document where n_replaced > 0").fetchone()
     dt = time.monotonic() - t0
     print(f"\nzhibiao run finished in {dt:.1f} s (Dagster run {result.run_id[:8]})")
     print(f"  documents read      {n_docs}")
     print(f"  facts extracted     {n_facts}")
+    if replaced[0]:
+        print(f"  bad bytes replaced  {replaced[1]} characters in {replaced[0]} documents (raw_document.n_replaced)")
     print(f"  files quarantined   {len(quarantine)}")
     for path, reason in quarantine[:10]:
-        print(f"    - {path}: {reason}")
-    print(f"  warehouse           {paths.published}")
+        print(f"    - {_one_line(path)}: {_one_line(reason)}")
+    print(f"  warehouse           {paths.published}" + ("" if outcome.republished else " (unchanged: nothing new)"))
     print(f"  exports             {Path(args.exports).absolute()}/ (Parquet, facts.jsonl, docs.jsonl)")
     steps = [(ev.step_key, ev.event_specific_data.duration_ms / 1000) for ev in result.all_events
              if ev.is_step_success and ev.step_key and ev.event_specific_data is not None]  # fmt: skip
     slowest = sorted(steps, key=lambda kv: -kv[1])[:4]
     print("  slowest steps       " + ", ".join(f"{k} {s:.1f} s" for k, s in slowest))
     if failed_checks:
-        print(f"  checks FAILED       {', '.join(c.check_name for c in failed_checks)}")
+        print(f"  checks FAILED       {', '.join(c.check_name for c in failed_checks)} (not blocking: published)")
     else:
         print("  checks              all passed")
     print('\nTry: zhibiao sql "select region, metric, value, unit, period from fct_metric_fact '
           "where metric_id = 'base_stations_5g' order by period\"")
     return 0 if not failed_checks else 4
+
+
+def _one_line(s: str) -> str:
+    return " ".join(str(s).split())
+
+
+@dataclass
+class RunOutcome:
+    published: bool  # the published_warehouse step succeeded (whether or not it had anything new)
+    republished: bool  # it replaced the published file
+    blocked: bool  # a blocking check failed
+    failures: list[str]  # "step: cause" for each failed step
+    why: str  # one line for the user
+    interrupted: bool = False  # Ctrl-C (Dagster turns the KeyboardInterrupt into a step failure)
+
+
+def run_outcome(result) -> RunOutcome:
+    """What a run published and, if something failed, the real cause (the innermost error of each failed
+    step, not Dagster's wrapper) in one line."""
+    done = {ev.step_key for ev in result.all_events if ev.is_step_success}
+    failures = []
+    interrupted = False
+    for ev in result.all_events:
+        if ev.is_step_failure and ev.step_failure_data and ev.step_failure_data.error:
+            err = ev.step_failure_data.error
+            while err.cause is not None:
+                err = err.cause
+            interrupted |= err.cls_name in ("DagsterExecutionInterruptedError", "KeyboardInterrupt")
+            failures.append(f"{ev.step_key}: {_one_line(err.message)}")
+    failed_checks = sorted({c.check_name for c in result.get_asset_check_evaluations() if not c.passed})
+    blocked = any("blocking asset check" in f for f in failures)
+    published = "published_warehouse" in done
+    republished = False
+    if published:
+        for m in result.asset_materializations_for_node("published_warehouse"):
+            republished = bool(m.metadata.get("republished") and m.metadata["republished"].value)
+    if blocked:
+        why = f"blocking checks failed: {', '.join(failed_checks)}"
+    elif failures:
+        why = "; ".join(f"step {f}" for f in failures)
+    else:
+        why = "the run did not reach the publishing step"
+    return RunOutcome(published, republished, blocked, failures, why, interrupted)
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -166,8 +233,52 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from .core.evaluate import evaluate_files
 
+    for path in (Path(args.gold), Path(args.pred)):
+        problem = facts_file_problem(path)
+        if problem:
+            _err(f"cannot score {path}: {problem}")
+            return 2
     print(evaluate_files(Path(args.gold), Path(args.pred), show_errors=args.show_errors))
     return 0
+
+
+def facts_file_problem(path: Path) -> str | None:
+    """Why ``path`` is not a facts JSONL file (SCHEMA.md), or None."""
+    import json
+
+    if not path.exists():
+        return "no such file"
+    if not path.is_file():
+        return "not a file"
+    try:
+        with path.open(encoding="utf-8") as fh:
+            for n, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                try:
+                    fact = json.loads(line)
+                except ValueError:
+                    return f"line {n} is not JSON (expected one fact per line, as `zhibiao extract --facts` writes)"
+                if not isinstance(fact, dict) or not {"doc", "start", "end"} <= fact.keys():
+                    return f"line {n} is not a fact (an object with doc, start, end, text, value, unit, ...)"
+    except UnicodeDecodeError:
+        return "not UTF-8 text"
+    except OSError as e:
+        return e.strerror or str(e)
+    return None
+
+
+def _workers(value: str, source: str) -> int:
+    """A worker count from --workers or ZHIBIAO_WORKERS: 0 (one per core) or more."""
+    try:
+        n = int(value)
+    except ValueError:
+        _err(f"{source} must be a whole number of processes (0: one per core), not {value!r}")
+        raise SystemExit(2) from None
+    if n < 0:
+        _err(f"{source} must be 0 (one per core) or more, not {n}")
+        raise SystemExit(2)
+    return n
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -179,8 +290,7 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--corpus", default=os.environ.get("ZHIBIAO_CORPUS", DEFAULT_CORPUS), help="folder of documents")
     r.add_argument("--warehouse", default=env_wh, help=f"DuckDB file (default {DEFAULT_WAREHOUSE}, env ZHIBIAO_WAREHOUSE)")
     r.add_argument("--exports", default=os.environ.get("ZHIBIAO_EXPORTS", DEFAULT_EXPORTS), help="export folder")
-    r.add_argument("--workers", type=int, default=int(os.environ.get("ZHIBIAO_WORKERS", "0")),
-                   help="extraction processes (0: one per core)")  # fmt: skip
+    r.add_argument("--workers", default=None, help="extraction processes (0: one per core; env ZHIBIAO_WORKERS)")
     r.add_argument("--wait", type=float, default=600, help="seconds to wait for another run to finish")
     r.add_argument("--quiet", action="store_true", help="no progress lines")
     r.set_defaults(fn=cmd_run)
@@ -211,7 +321,19 @@ def main(argv: list[str] | None = None) -> int:
     ev.set_defaults(fn=cmd_eval)
 
     args = p.parse_args(argv)
-    return args.fn(args)
+    if args.cmd == "run":
+        args.workers = (_workers(args.workers, "--workers") if args.workers is not None
+                        else _workers(os.environ.get("ZHIBIAO_WORKERS", "0"), "ZHIBIAO_WORKERS"))  # fmt: skip
+    try:
+        return args.fn(args)
+    except KeyboardInterrupt:
+        # The run's resource removed its build on the way out; the worker processes ignore SIGINT and end
+        # with the pool (or with this process).
+        _err("interrupted: the published warehouse is as the last finished run left it")
+        return 130
+    except BrokenPipeError:  # `zhibiao run | head`: the reader left
+        sys.stderr.close()
+        return 1
 
 
 if __name__ == "__main__":

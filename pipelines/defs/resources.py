@@ -68,5 +68,12 @@ def resource_from_env() -> ZhibiaoResource:
         corpus_dir=os.environ.get("ZHIBIAO_CORPUS", DEFAULT_CORPUS),
         warehouse_path=os.environ.get("ZHIBIAO_WAREHOUSE", DEFAULT_WAREHOUSE),
         export_dir=os.environ.get("ZHIBIAO_EXPORTS", DEFAULT_EXPORTS),
-        workers=int(os.environ.get("ZHIBIAO_WORKERS", "0")),
+        workers=_env_workers(),
     )
+
+
+def _env_workers() -> int:
+    value = os.environ.get("ZHIBIAO_WORKERS", "0")
+    if not value.strip().isdigit():
+        raise ValueError(f"ZHIBIAO_WORKERS must be 0 (one per core) or a number of processes, not {value!r}")
+    return int(value)

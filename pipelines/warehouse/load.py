@@ -273,6 +273,7 @@ def _worker_start(parent: int, lock_fds: list[int]) -> None:
     for fd in lock_fds:
         with contextlib.suppress(OSError):
             os.close(fd)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the run's to handle: no traceback per worker
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # Linux
     if os.getppid() != parent:  # the parent died before the line above

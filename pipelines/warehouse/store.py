@@ -144,7 +144,8 @@ def file_lock(lock: Path, what: str, wait_seconds: float = 600.0,
         lock.parent.mkdir(parents=True, exist_ok=True)
         fh = open(lock, "a+")  # noqa: SIM115 - held across the yield
     except OSError as e:
-        raise WarehouseFolderError(f"cannot write in the warehouse folder {lock.parent}: {e.strerror or e}") from None
+        why = "a file is in the way" if isinstance(e, (FileExistsError, NotADirectoryError)) else e.strerror or str(e)
+        raise WarehouseFolderError(f"cannot write in the warehouse folder {lock.parent}: {why}") from None
     with fh:
         deadline = time.monotonic() + wait_seconds
         told = False
