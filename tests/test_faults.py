@@ -178,3 +178,43 @@ def test_ordinary_mistakes_get_one_clear_line(tmp_path: Path, args: list[str], e
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=120, cwd=tmp_path, env={**os.environ, **env})
     assert p.returncode == 2, p.stderr
     assert len(p.stderr.strip().splitlines()) == 1 and says in p.stderr, p.stderr
+
+
+def export_set(out: Path) -> tuple[int, int, int, int, int]:
+    """Facts in facts.jsonl, in the fct_metric_fact parts, in facts_by_region_year; documents in docs.jsonl
+    and in dim_document.parquet: one warehouse's exports agree on all of them."""
+    root = out.resolve()  # a reader takes one generation, as the README says
+    with duckdb.connect() as con:
+        def n(sql: str) -> int:
+            return con.execute(sql).fetchone()[0]
+
+        return (len((root / "facts.jsonl").read_text(encoding="utf-8").splitlines()),
+                n(f"select count(*) from read_parquet('{root}/fct_metric_fact/*/*.parquet')"),
+                n(f"select count(*) from read_parquet('{root}/facts_by_region_year/*/*/*.parquet')"),
+                len((root / "docs.jsonl").read_text(encoding="utf-8").splitlines()),
+                n(f"select count(*) from read_parquet('{root}/dim_document.parquet')"))  # fmt: skip
+
+
+def test_exports_are_one_warehouses_or_the_previous_ones_after_a_kill(tmp_path: Path):
+    corpus = tmp_path / "corpus"
+    big_corpus(corpus, 150)
+    assert cli(*run_args(corpus, tmp_path, "--workers", "2")).wait(timeout=300) == 0
+    out = tmp_path / "exports"
+    first = export_set(out)
+    assert len(set(first[:3])) == 1 and first[3] == first[4] == 150
+    gens_before = set(tmp_path.glob(".exports.gen-*"))
+    for i in range(0, 150, 2):  # half the documents change, and 20 are added: most parts are rewritten
+        (corpus / f"extra_{i:04d}.txt").write_text(f"武汉市数据局\n全市5G基站达到{i}.5万个。\n2023年3月1日", encoding="utf-8")
+    big_corpus(corpus / "more", 20)
+    p = cli(*run_args(corpus, tmp_path, "--workers", "2"), start_new_session=True)
+    while p.poll() is None and not set(tmp_path.glob(".exports.gen-*")) - gens_before:
+        time.sleep(0.002)
+    os.killpg(p.pid, signal.SIGKILL)  # while it writes the new generation (or just after it finished)
+    p.wait()
+    now = export_set(out)
+    assert len(set(now[:3])) == 1 and now[3] == now[4]  # one warehouse's exports, whole
+    assert now == first or now[3] == 170
+    assert cli(*run_args(corpus, tmp_path, "--workers", "2")).wait(timeout=300) == 0
+    last = export_set(out)
+    assert len(set(last[:3])) == 1 and last[3] == last[4] == 170
+    assert len(list(tmp_path.glob(".exports.gen-*"))) <= 2  # the killed export's files are gone

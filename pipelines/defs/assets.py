@@ -4,6 +4,9 @@ is pickled into DAGSTER_HOME."""
 
 
 import json
+import os
+import shutil
+from pathlib import Path
 
 import dagster as dg
 
@@ -193,19 +196,78 @@ def published_warehouse(context: dg.AssetExecutionContext, zhibiao: ZhibiaoResou
 def exports(context: dg.AssetExecutionContext, zhibiao: ZhibiaoResource) -> dg.MaterializeResult:
     """Parquet for every table and mart (fact-grain tables as bucketed parts), facts also partitioned by
     region and year (hive style), plus the facts and docs JSONL of SCHEMA.md. Only what changed since
-    the last export is written again; each file or partition is replaced atomically."""
+    the last export is written again. The export folder is a link to one generation of files, replaced at
+    once: readers see one warehouse's exports or the previous one's, never a mixture."""
     out = zhibiao.exports
-    out.mkdir(parents=True, exist_ok=True)
     published = zhibiao.paths(context.run.run_id).state  # the published file's content; analysts never lock it
-    stamp = out / ".zhibiao-source"
     signature = f"{published.stat().st_mtime_ns}:{published.stat().st_size}"
+    stamp = out / SOURCE_STAMP
     if stamp.exists() and stamp.read_text() == signature and (out / "facts.jsonl").exists():
         return dg.MaterializeResult(metadata={"export_dir": str(out), "skipped": True,
                                               "why": "the published warehouse has not changed since the last export"})  # fmt: skip
+    new = start_generation(out, context.run.run_id)
     with connect(published, read_only=True) as con:
-        written = ex.sync_exports(con, out, [*MART_TABLES_FOR_EXPORT, *(m.name for m in MODELS if m.layer != "staging")])
-    stamp.write_text(signature)
-    return dg.MaterializeResult(metadata={"export_dir": str(out), "written": dg.MetadataValue.json(written)})
+        written = ex.sync_exports(con, new, [*MART_TABLES_FOR_EXPORT, *(m.name for m in MODELS if m.layer != "staging")])
+    tmp = new / f".{SOURCE_STAMP}.tmp"
+    tmp.write_text(signature)
+    os.replace(tmp, new / SOURCE_STAMP)  # not in place: the file may be a link to the last generation's
+    switch_generation(out, new)
+    return dg.MaterializeResult(metadata={"export_dir": str(out), "generation": new.name,
+                                          "written": dg.MetadataValue.json(written)})  # fmt: skip
+
+
+SOURCE_STAMP = ".zhibiao-source"
+
+
+def _generation_glob(out: Path) -> str:
+    return f".{out.name}.gen-*"
+
+
+def start_generation(out: Path, run_id: str) -> Path:
+    """A new generation folder beside ``out``, holding hard links to the current generation's files: the
+    incremental export replaces what changed (each write is a new file renamed into place, so the linked
+    files of the current generation are never altered) and keeps the rest."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    current = out.resolve() if out.exists() else None
+    new = out.with_name(f".{out.name}.gen-{run_id[:12]}")
+    for old in out.parent.glob(_generation_glob(out)):  # the debris of killed exports, and older generations
+        if old != current and old != _previous(out):
+            shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(new, ignore_errors=True)
+    if current and current.is_dir():
+        shutil.copytree(current, new, copy_function=_link_or_copy, symlinks=True)
+    else:
+        new.mkdir()
+    return new
+
+
+def _link_or_copy(src: str, dst: str) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+def _previous(out: Path) -> Path | None:
+    marker = out.with_name(f".{out.name}.previous")
+    return out.with_name(marker.read_text().strip()) if marker.exists() else None
+
+
+def switch_generation(out: Path, new: Path) -> None:
+    """Point ``out`` at ``new`` with one rename of a link. The previous generation stays until the next
+    export, for readers still reading it; an export folder of an earlier version becomes a generation."""
+    if out.is_dir() and not out.is_symlink():
+        legacy = out.with_name(f".{out.name}.gen-legacy")
+        shutil.rmtree(legacy, ignore_errors=True)
+        os.replace(out, legacy)
+    previous = out.resolve().name if out.is_symlink() else None
+    link = out.with_name(f".{out.name}.link-{new.name}")
+    link.unlink(missing_ok=True)
+    link.symlink_to(new.name)
+    os.replace(link, out)
+    marker = out.with_name(f".{out.name}.previous")
+    if previous and previous != new.name:
+        marker.write_text(previous)
 
 
 ALL_ASSETS = [raw_document, documents_and_facts, dimensions, *MODEL_ASSETS, published_warehouse, exports]
