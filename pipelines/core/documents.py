@@ -21,7 +21,9 @@ from charset_normalizer import from_bytes
 
 MAX_BYTES = 20 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".htm", ".html", ".xhtml"}
-BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+# UTF-32 before UTF-16: the little-endian UTF-32 BOM begins with the UTF-16 one.
+BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+        (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,8 @@ def decode(data: bytes) -> tuple[str, str, int]:
         return utf16[0], utf16[1], 0
     text = data.decode("utf-8", errors="replace")
     replaced = text.count("\ufffd") - data.decode("utf-8", errors="ignore").count("\ufffd")
-    if replaced * MAX_REPLACED_SHARE <= len(text) and _has_multibyte_utf8(text):
+    spots = len(re.findall("\ufffd+", text)) - len(re.findall("\ufffd+", data.decode("utf-8", errors="ignore")))
+    if spots <= max(MAX_REPLACED, len(text) // MAX_REPLACED_SHARE) and _multibyte_utf8(text) >= 10 * spots:
         return text, "utf-8", replaced  # a valid UTF-8 document with a few bad bytes, not another encoding
     for enc, fits in (("gb18030", _reads_as_gb2312), ("cp950", lambda _: True)):
         try:
@@ -115,12 +118,15 @@ def decode(data: bytes) -> tuple[str, str, int]:
     return data.decode(enc, errors="replace"), enc, 0
 
 
-# A UTF-8 decoding is kept with replacements when at most one character in this many is replaced.
+# A UTF-8 decoding is kept with replacements when there are at most this many bad spots (runs of replaced
+# characters), or one per this many characters, and valid multi-byte characters outnumber them tenfold
+# (text in another encoding decoded as UTF-8 has few).
+MAX_REPLACED = 16
 MAX_REPLACED_SHARE = 200
 
 
-def _has_multibyte_utf8(text: str) -> bool:
-    return any(ord(c) > 0x7F and c != "\ufffd" for c in text[:20000])
+def _multibyte_utf8(text: str) -> int:
+    return sum(1 for c in text if ord(c) > 0x7F and c != "\ufffd")
 
 
 def _reads_as_gb2312(text: str) -> bool:
@@ -241,7 +247,7 @@ def parse_bytes(path: Path | str, data: bytes, sha: str | None = None, doc_id: s
         return Quarantined(name, sha, "empty file")
     if len(data) > MAX_BYTES:
         return Quarantined(name, sha, too_large(len(data)))
-    if _looks_binary(data) and not data.startswith((b"\xff\xfe", b"\xfe\xff")) and not _utf16_without_bom(data):
+    if _looks_binary(data) and not data.startswith(tuple(b for b, _ in BOMS)) and not _utf16_without_bom(data):
         return Quarantined(name, sha, "binary content (NUL bytes): not a text document")
     try:
         text, enc, replaced = decode(data)

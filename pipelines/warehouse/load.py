@@ -303,12 +303,17 @@ def extract_chunk(items: pa.Table) -> tuple[pa.Table, pa.Table, list[tuple[str, 
     cols = [items.column(c).to_pylist() for c in ("doc_id", "text", "sha256", "path")]
     for doc_id, text, sha, path in zip(*cols, strict=True):
         r = extract_or_reason(doc_id, text)
-        if isinstance(r, str):
-            failed.append((path, sha, r))
+        try:
+            if isinstance(r, str):
+                raise ValueError(r)
+            rows = [_fact_values(f) for f in r.facts]  # a value past a float's range raises here
+        except (ValueError, OverflowError, TypeError) as e:
+            reason = str(e) if isinstance(r, str) else f"extraction failed: {type(e).__name__}: {e}"
+            failed.append((path, sha, reason[:500]))  # one document, never the run
             continue
         docs.append({**_doc_row(r.doc, sha, path), "text_fingerprint": text_fingerprint(text)})
-        for f in r.facts:
-            for c, v in zip(FACT_COLUMNS, _fact_values(f), strict=True):
+        for row in rows:
+            for c, v in zip(FACT_COLUMNS, row, strict=True):
                 facts[c].append(v)
     return pa.Table.from_pylist(docs, schema=DOC_SCHEMA), pa.Table.from_pydict(facts, schema=FACT_SCHEMA), failed
 
