@@ -35,8 +35,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     if Path(args.warehouse).is_dir():
         _err(f"--warehouse must be a file (such as {Path(args.warehouse) / 'zhibiao.duckdb'}), not a folder")
         return 2
-    if Path(args.exports).exists() and not Path(args.exports).is_dir():
+    out = Path(args.exports)
+    if out.exists() and not out.is_dir():
         _err(f"--exports must be a folder, not a file: {args.exports}")
+        return 2
+    if out.is_dir() and not out.is_symlink() and any(out.iterdir()) and not (out / ".zhibiao-exports.json").exists():
+        _err(f"--exports {args.exports} holds files that are not zhibiao's exports: give an empty or new folder")
         return 2
     home = os.environ.get("DAGSTER_HOME")
     if not home and Path("dagster_home/dagster.yaml").is_file():

@@ -79,10 +79,23 @@ def test_sigkill_of_the_run_kills_its_workers_and_the_next_run_goes_ahead(tmp_pa
         time.sleep(0.05)
     assert not any(alive(w) for w in workers), "workers outlived their run"
     assert list((tmp_path / "wh").glob("z.build-*.duckdb"))  # what the dead run left
+    # the sensor's next tick removes it: no run holds the lock any more
+    import dagster as dg
+
+    from pipelines.definitions import build_definitions
+
+    os.environ["ZHIBIAO_CORPUS"], os.environ["ZHIBIAO_WAREHOUSE"] = str(corpus), str(tmp_path / "wh" / "z.duckdb")
+    try:
+        sensor = build_definitions().resolve_sensor_def("zhibiao_corpus_sensor")
+        with dg.instance_for_test() as instance:
+            assert sensor.evaluate_tick(dg.build_sensor_context(instance=instance)).run_requests
+    finally:
+        del os.environ["ZHIBIAO_CORPUS"], os.environ["ZHIBIAO_WAREHOUSE"]
+    assert not list((tmp_path / "wh").glob("z.build-*"))
     nxt = cli(*run_args(corpus, tmp_path, "--workers", "2", "--wait", "5"))
     _, err = nxt.communicate(timeout=300)
     assert nxt.returncode == 0, err  # the lock was free: not "another run is still going"
-    assert not list((tmp_path / "wh").glob("z.build-*"))  # the dead run's build is gone too
+    assert not list((tmp_path / "wh").glob("z.build-*"))
     with duckdb.connect(str(tmp_path / "wh" / "z.duckdb"), read_only=True) as con:
         assert con.execute("select count(*) from dim_document").fetchone()[0] == 400
 
@@ -109,7 +122,7 @@ def test_an_export_failure_says_what_was_published_and_the_real_cause(tmp_path: 
     p = cli(*args)
     _, err = p.communicate(timeout=300)
     assert p.returncode == 1
-    assert "the warehouse was published" in err and "NotADirectoryError" in err
+    assert "the warehouse was published" in err and "FileExistsError: [Errno 17] File exists" in err
     assert "DagsterExecutionStepExecutionError" not in err and "unchanged" not in err
     with duckdb.connect(str(tmp_path / "wh" / "z.duckdb"), read_only=True) as con:
         assert con.execute("select count(*) from dim_document").fetchone()[0] == 5  # it was indeed published
@@ -164,6 +177,7 @@ def test_an_analyst_writing_to_the_published_warehouse_breaks_nothing(tmp_path: 
         (["run", "--warehouse", "seeds.txt/z.duckdb"], {}, "a file is in the way"),
         (["run", "--warehouse", "readonly/z.duckdb"], {}, "Permission denied"),
         (["run", "--warehouse", "readonly/sub/z.duckdb"], {}, "Permission denied"),
+        (["run", "--exports", "seeds"], {}, "holds files that are not zhibiao's exports"),
         (["eval", "missing.jsonl", "missing.jsonl"], {}, "cannot score missing.jsonl: no such file"),
         (["eval", "seeds.txt", "seeds.txt"], {}, "line 1 is not JSON"),
         (["eval", "seeds", "seeds"], {}, "not a file"),

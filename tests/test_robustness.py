@@ -108,7 +108,9 @@ def test_a_run_killed_midway_leaves_the_last_good_state(corpus: Path, tmp_path: 
     p.wait()
     assert snapshot(db) == before
     assert (tmp_path / "exports" / "facts.jsonl").read_bytes() == facts_export
-    # and the next run completes from there
+    assert list(db.parent.glob("z.build-*.duckdb"))  # the killed run's build
+    # and the next run completes from there, removing what the killed run left
     assert cli(*run_args(corpus, tmp_path)).wait(timeout=300) == 0
+    assert not list(db.parent.glob("z.build-*"))
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("select count(*) from dim_document").fetchone()[0] == 155

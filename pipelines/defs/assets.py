@@ -228,6 +228,10 @@ def start_generation(out: Path, run_id: str) -> Path:
     incremental export replaces what changed (each write is a new file renamed into place, so the linked
     files of the current generation are never altered) and keeps the rest."""
     out.parent.mkdir(parents=True, exist_ok=True)
+    if out.is_dir() and not out.is_symlink() and any(out.iterdir()) and not (out / ex.MANIFEST).exists():
+        # Not an export folder of an earlier version: it would be renamed into a generation, then removed.
+        raise ValueError(f"the export folder {out} holds files that are not zhibiao's exports; "
+                         "give an empty or new folder as --exports (ZHIBIAO_EXPORTS)")  # fmt: skip
     current = out.resolve() if out.exists() else None
     new = out.with_name(f".{out.name}.gen-{run_id[:12]}")
     for old in out.parent.glob(_generation_glob(out)):  # the debris of killed exports, and older generations

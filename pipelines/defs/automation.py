@@ -20,7 +20,7 @@ import duckdb
 
 from ..core.documents import MAX_BYTES, Refused, read_bounded, scan_corpus, sha256_of
 from ..warehouse.load import stat_key
-from ..warehouse.store import WarehousePaths, connect
+from ..warehouse.store import WarehousePaths, connect, remove_dead_builds
 from .resources import DEFAULT_CORPUS, DEFAULT_WAREHOUSE
 
 zhibiao_job = dg.define_asset_job(
@@ -110,7 +110,11 @@ def corpus_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.S
     corpus = Path(os.environ.get("ZHIBIAO_CORPUS", DEFAULT_CORPUS)).absolute()
     if not corpus.is_dir():
         return dg.SkipReason(f"corpus folder {corpus} does not exist")
-    state = WarehousePaths(Path(os.environ.get("ZHIBIAO_WAREHOUSE", DEFAULT_WAREHOUSE)).absolute()).state
+    paths = WarehousePaths(Path(os.environ.get("ZHIBIAO_WAREHOUSE", DEFAULT_WAREHOUSE)).absolute())
+    removed = remove_dead_builds(paths)
+    if removed:
+        context.log.info(f"removed {removed} files left by runs that died")
+    state = paths.state
     try:
         cursor = json.loads(context.cursor) if context.cursor else {}
         generation, requested = int(cursor["generation"]), str(cursor["state"])

@@ -218,6 +218,21 @@ def _remove_dead_builds(paths: WarehousePaths) -> None:
             p.unlink()
 
 
+def remove_dead_builds(paths: WarehousePaths) -> int:
+    """What killed runs left, removed now if no run holds the run lock (else left for that run to remove);
+    the number of files removed. The sensor calls this on every tick, so a dead run's build does not wait
+    for the next run to be removed."""
+    found = paths.builds() if paths.published.parent.is_dir() else []
+    if not found:
+        return 0
+    try:
+        with file_lock(paths.run_lock, "running the pipeline", wait_seconds=0):
+            _remove_dead_builds(paths)
+    except (WarehouseBusy, WarehouseFolderError):
+        return 0
+    return len(found)
+
+
 def remove_build(paths: WarehousePaths) -> None:
     """This run's build file and its WAL, once the run has ended (published or failed)."""
     for p in (paths.build, paths.build.with_name(paths.build.name + ".wal")):
