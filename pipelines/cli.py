@@ -75,7 +75,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             return 130
         raise KeyboardInterrupt
     if not outcome.published:
-        _err(f"nothing was published: {outcome.why}; {paths.published} is as the last good run left it")
+        left = (f"{paths.published} is as the last good run left it" if paths.published.exists()
+                else "there is no published warehouse yet")  # fmt: skip
+        _err(f"nothing was published: {outcome.why}; {left}")
         return 4 if outcome.blocked else 1
     if outcome.failures:
         _err(f"the warehouse was published ({paths.published}), but {outcome.why}; "
