@@ -85,7 +85,8 @@ def _content(rng: random.Random, i: int, pars: list[str], long_lines: bool = Tru
     if kind == 3:
         return f"全市生产总值{'9' * rng.choice([309, 400, 4300])}元，同比增长{'8' * 500}%。\n{text}".encode()  # huge numbers
     if kind == 4:
-        return ("全市5G基站达到3.2万个，" * rng.randint(200, 4000)).replace("，", " ").encode()  # one long line
+        # one long line: clauses without a sentence end (a scraped table flattened into one paragraph)
+        return "".join(f"其中第{k}批5G基站达到{k}.2万个，" for k in range(rng.randint(200, 4000))).encode()
     if kind == 5:
         return b""  # empty
     if kind == 6:
