@@ -15,7 +15,8 @@ from pipelines.warehouse.models import load_tests, run_test
 from .conftest import DATA
 
 CD = DATA / "cross_document"
-EARLIER, LATER = "luoyang_digital_economy_reply_2023", "luoyang_digital_economy_reply_2024"
+# Document ids are paths within the corpus (the corpus has year folders).
+EARLIER, LATER = "2023/luoyang_digital_economy_reply_2023", "2024/luoyang_digital_economy_reply_2024"
 
 
 def rows(db: Path, sql: str, params: list | None = None) -> list[tuple]:
@@ -108,8 +109,8 @@ def test_copies_of_a_document_count_once(cross_document_warehouse: Path):
     assert docs == [
         (EARLIER, "extracted", EARLIER, None, 2),
         (LATER, "extracted", LATER, None, 2),
-        ("luoyang_reply_2024_page", "copy", LATER, "near", 2),  # the same reply in a page with menus and a footer
-        ("reply_on_county_portal", "copy", EARLIER, "exact", 2),  # byte-identical, another name and folder
+        ("republished/reply_on_county_portal", "copy", EARLIER, "exact", 2),  # byte-identical, another name and folder
+        ("web/luoyang_reply_2024_page", "copy", LATER, "near", 2),  # the same reply in a page with menus and a footer
     ]
     n_docs = rows(cross_document_warehouse, "select max(n_documents) from mart_metric_timeseries")
     assert n_docs == [(2,)]
@@ -129,7 +130,7 @@ def test_a_copy_or_the_same_document_never_meets_its_own_target(tmp_path: Path):
 
     c = tmp_path / "c"
     c.mkdir()
-    text = (CD / "2023" / f"{EARLIER}.txt").read_text(encoding="utf-8")
+    text = (CD / f"{EARLIER}.txt").read_text(encoding="utf-8")
     # the same reply states the 2023 figure itself; a copy of it is no later report
     (c / "a.txt").write_text(text.replace("实现城区和重点乡镇连续覆盖。", "实现城区和重点乡镇连续覆盖。"
                                           "2023年,全市5G基站达到1.7万个。"), encoding="utf-8")  # fmt: skip
@@ -145,7 +146,7 @@ BREAKS = {
     "assert_timeseries_like_with_like":
         "update mart_metric_timeseries set previous_period = '2021-2022' where previous_period is not null",
     "assert_copies_count_once":
-        "update mart_cross_document set doc_id = 'reply_on_county_portal' where doc_id = '" + EARLIER + "'",
+        "update mart_cross_document set doc_id = 'republished/reply_on_county_portal' where doc_id = '" + EARLIER + "'",
     "assert_targets_are_targets":
         "update mart_target_tracking set actual_date = target_date",
     "assert_contradictions_flagged":
@@ -194,7 +195,7 @@ def test_each_kind_of_period_is_compared_with_its_own_kind(tmp_path: Path):
 def test_a_body_fingerprint_ignores_page_chrome_and_spacing_but_not_the_text():
     from pipelines.warehouse.load import text_fingerprint
 
-    reply = (CD / "2024" / f"{LATER}.txt").read_text(encoding="utf-8")
+    reply = (CD / f"{LATER}.txt").read_text(encoding="utf-8")
     page = (CD / "web" / "luoyang_reply_2024_page.txt").read_text(encoding="utf-8")
     assert reply != page and text_fingerprint(reply) == text_fingerprint(page) is not None
     assert text_fingerprint(reply.replace("1.75万个", "1.85万个")) != text_fingerprint(reply)  # another figure
