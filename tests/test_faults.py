@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from .conftest import SEEDS, unprivileged
+from .conftest import ROOT, SEEDS, unprivileged
 
 PY = sys.executable
 
@@ -70,7 +70,11 @@ def wait_for_workers(p: subprocess.Popen, n: int, timeout: float = 60) -> list[i
 def test_sigkill_of_the_run_kills_its_workers_and_the_next_run_goes_ahead(tmp_path: Path):
     corpus = tmp_path / "corpus"
     big_corpus(corpus, 400)
-    p = cli(*run_args(corpus, tmp_path, "--workers", "2"))
+    # a Dagster instance configured as the project's, which records the run (and would keep its pool slots)
+    (tmp_path / "dagster_home").mkdir()
+    shutil.copy(ROOT / "dagster_home" / "dagster.yaml", tmp_path / "dagster_home" / "dagster.yaml")
+    env = {**os.environ, "DAGSTER_HOME": str(tmp_path / "dagster_home")}
+    p = cli(*run_args(corpus, tmp_path, "--workers", "2"), env=env)
     workers = wait_for_workers(p, 2)
     os.kill(p.pid, signal.SIGKILL)  # the main process only, as the OOM killer would
     p.wait()
@@ -92,7 +96,7 @@ def test_sigkill_of_the_run_kills_its_workers_and_the_next_run_goes_ahead(tmp_pa
     finally:
         del os.environ["ZHIBIAO_CORPUS"], os.environ["ZHIBIAO_WAREHOUSE"]
     assert not list((tmp_path / "wh").glob("z.build-*"))
-    nxt = cli(*run_args(corpus, tmp_path, "--workers", "2", "--wait", "5"))
+    nxt = cli(*run_args(corpus, tmp_path, "--workers", "2", "--wait", "5"), env=env)
     _, err = nxt.communicate(timeout=300)
     assert nxt.returncode == 0, err  # the lock was free: not "another run is still going"
     assert not list((tmp_path / "wh").glob("z.build-*"))
@@ -204,7 +208,7 @@ def export_set(out: Path) -> tuple[int, int, int, int, int]:
 
         return (len((root / "facts.jsonl").read_text(encoding="utf-8").splitlines()),
                 n(f"select count(*) from read_parquet('{root}/fct_metric_fact/*/*.parquet')"),
-                n(f"select count(*) from read_parquet('{root}/facts_by_region_year/*/*/*.parquet')"),
+                n(f"select count(*) from read_parquet('{root}/facts_by_region_year/**/*.parquet')"),
                 len((root / "docs.jsonl").read_text(encoding="utf-8").splitlines()),
                 n(f"select count(*) from read_parquet('{root}/dim_document.parquet')"))  # fmt: skip
 
