@@ -75,7 +75,9 @@ def test_sigkill_of_the_run_kills_its_workers_and_the_next_run_goes_ahead(tmp_pa
     shutil.copy(ROOT / "dagster_home" / "dagster.yaml", tmp_path / "dagster_home" / "dagster.yaml")
     env = {**os.environ, "DAGSTER_HOME": str(tmp_path / "dagster_home")}
     p = cli(*run_args(corpus, tmp_path, "--workers", "2"), env=env)
-    workers = wait_for_workers(p, 2)
+    while not list((tmp_path / "wh").glob("z.build-*.duckdb")) and p.poll() is None:
+        time.sleep(0.02)
+    workers = wait_for_workers(p, 2)  # the extraction workers (the instance may start other children first)
     os.kill(p.pid, signal.SIGKILL)  # the main process only, as the OOM killer would
     p.wait()
     deadline = time.monotonic() + 10
