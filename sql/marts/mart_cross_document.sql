@@ -46,9 +46,12 @@ select
     relation,
     bool_or(relation = 'contradicted') over (partition by region, series_metric, kind, unit, period) as conflict,
     case relation
-        when 'contradicted' then format('{} ({}) gives {}, the newest {} ({}) gives {}', doc_id, document_date,
-                                        value_text, newest_doc_id, newest_date, newest_text)
-        when 'revised' then format('revised by {} ({}) to {}', newest_doc_id, newest_date, newest_text)
+        -- an undated document says so: a NULL argument would make the whole reason NULL
+        when 'contradicted' then format('{} ({}) gives {}, the newest {} ({}) gives {}', doc_id,
+                                        coalesce(document_date::varchar, 'undated'), value_text, newest_doc_id,
+                                        coalesce(newest_date::varchar, 'undated'), newest_text)
+        when 'revised' then format('revised by {} ({}) to {}', newest_doc_id, coalesce(newest_date::varchar, 'undated'),
+                                   newest_text)
     end as conflict_reason
 from related
 order by conflict desc, region, series_metric, kind, unit, period, is_newest desc, doc_id
