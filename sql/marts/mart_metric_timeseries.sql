@@ -50,7 +50,10 @@ latest as (
            r.period_year, r.period_first_year, r.period_last_year, r.period_previous, r.period_year_ago, r.value,
            r.doc_id as source_doc_id, r.document_date as source_date, d.n_documents, r.is_running_total,
            d.n_contradicting, d.min_value, d.max_value
-    from ranked r join documents d using (region, series_metric, kind, unit, period)
+    -- a series of unknown region (NULL) is a series too: USING would drop it
+    from ranked r join documents d
+      on d.region is not distinct from r.region and d.series_metric = r.series_metric and d.kind = r.kind
+     and d.unit = r.unit and d.period = r.period
     where r.rn = 1
 ),
 compared as (
