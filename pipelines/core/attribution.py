@@ -352,6 +352,14 @@ def _names_a_unit(rm: RegionMention, ctx: DocContext) -> bool:
     return not any(ctx.norm.startswith(n, rm.end) for n in names)
 
 
+def _qualifies_a_title(rm: RegionMention, ctx: DocContext) -> bool:
+    """全国 after a verb of winning or making (新增, 创建, 入选 …) or an ordinal (第四次) names a national title,
+    list or survey that the figure's region has a part in, not the whole country."""
+    a = max(ctx.bounds.clause(rm.start)[0], rm.start - _VERB_REACH)
+    before = ctx.norm[a : rm.start]
+    return _verb_before(before) or before.endswith(("次", "届"))
+
+
 def _carries(rm: RegionMention, ctx: DocContext) -> bool:
     """Whether a place in an earlier clause of the statement is the subject of the clauses after it: it
     opens its clause, and 全国 only where its clause names no other place (全国软件业务收入…,增长10%)."""
@@ -402,6 +410,8 @@ def region_of(m: Mention, kind: str, sent_start: int, ctx: DocContext,
             continue  # a comparison base
         if rm.self_ref == "national" and ctx.norm.startswith(("人民", "各族", "上下"), rm.end):
             continue  # 全国人民: the people, not the place of the figure
+        if rm.self_ref == NATIONAL_REF and _qualifies_a_title(rm, ctx):
+            continue  # 新创建全国文明城市5个, 第四次全国文物普查: a national title or survey, won or run here
         scope = prev.endswith(("占", "居", "列", "于", "比", "较", "在")) or nxt in ("第", "首")
         if scope and rm.self_ref:
             continue  # 占全国9成, 居全省第一: a scope, whatever the kind
