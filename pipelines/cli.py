@@ -9,7 +9,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .defs.resources import DEFAULT_CORPUS, DEFAULT_EXPORTS, DEFAULT_WAREHOUSE
+from .query import FORMATS, NULL_TEXT
+from .settings import DEFAULT_CORPUS, DEFAULT_EXPORTS, DEFAULT_WAREHOUSE
 
 
 def _err(msg: str) -> None:
@@ -177,51 +178,54 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_sql(args: argparse.Namespace) -> int:
+    """A read-only query, streamed in the chosen format. Imports DuckDB only (no Dagster)."""
     import duckdb
 
-    from .warehouse.store import connect
+    from .query import QueryRefused, analyst_connection, run_query
 
     try:
-        with connect(Path(args.warehouse), read_only=True) as con:
-            cur = con.execute(args.query)
-            if cur.description is None:
-                return 0
-            cols = [d[0] for d in cur.description]
-            rows = cur.fetchmany(args.limit + 1)
+        sql = _query_text(args)
+    except OSError as e:
+        _err(f"cannot read the query: {e}")
+        return 2
+    if not sql.strip() or not duckdb.extract_statements(sql):
+        _err("no query given: pass SQL, `-` to read it from stdin, or -f FILE")
+        return 2
+    limit = args.limit if args.limit is not None else (DEFAULT_SCREEN_ROWS if args.format in ("table", "markdown") else -1)
+    try:
+        with analyst_connection(Path(args.warehouse), [Path(args.exports)],
+                                os.environ.get("ZHIBIAO_DUCKDB_MEMORY", "1GB")) as con:  # fmt: skip
+            run_query(con, sql, sys.stdout, args.format, limit, args.null)
+            sys.stdout.flush()
     except FileNotFoundError as e:
         _err(str(e))
         return 2
+    except QueryRefused as e:
+        _err(str(e))
+        return 1
     except duckdb.Error as e:
         _err(f"query failed: {e}")
         return 1
-    print(format_table(cols, rows[: args.limit]))
-    if len(rows) > args.limit:
-        print(f"(first {args.limit} rows; use --limit N for more)")
+    except BrokenPipeError:
+        # The reader (`| head`) has gone: stop quietly. Python flushes stdout at exit, so point it at
+        # /dev/null first, or that flush fails again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        return 130
     return 0
 
 
-def format_table(cols: list[str], rows: list[tuple]) -> str:
-    import unicodedata
+DEFAULT_SCREEN_ROWS = 200  # table and markdown stop here unless --limit says otherwise
 
-    def width(s: str) -> int:
-        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
 
-    def cell(v: object) -> str:
-        if v is None:
-            return "NULL"
-        if isinstance(v, float):
-            return f"{v:.6g}" if abs(v) < 1e15 else f"{v:.6e}"
-        return str(v).replace("\n", " ")[:80]
-
-    table = [[cell(c) for c in cols]] + [[cell(v) for v in r] for r in rows]
-    widths = [max(width(r[i]) for r in table) for i in range(len(cols))]
-    lines = []
-    for k, r in enumerate(table):
-        lines.append("  ".join(v + " " * (widths[i] - width(v)) for i, v in enumerate(r)).rstrip())
-        if k == 0:
-            lines.append("  ".join("-" * w for w in widths))
-    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
-    return "\n".join(lines)
+def _query_text(args: argparse.Namespace) -> str:
+    if args.file:
+        return Path(args.file).read_text(encoding="utf-8")
+    if args.query == "-":
+        return sys.stdin.read()
+    return args.query or ""
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -309,10 +313,18 @@ def main(argv: list[str] | None = None) -> int:
     e.add_argument("--quiet", action="store_true")
     e.set_defaults(fn=cmd_extract)
 
-    s = sub.add_parser("sql", help="run a read-only query on the warehouse")
-    s.add_argument("query")
+    s = sub.add_parser("sql", help="run a read-only query on the warehouse",
+                       description="Only the warehouse and the exports folder can be read; nothing can be written "
+                                   "and settings are locked.")  # fmt: skip
+    s.add_argument("query", nargs="?", help="SQL (several statements run in turn); - reads it from stdin")
+    s.add_argument("-f", "--file", help="read the SQL from this file")
+    s.add_argument("--format", choices=FORMATS, default="table", help="output format (default table)")
+    s.add_argument("--limit", type=int, default=None,
+                   help=f"rows to print, -1 for all (default {DEFAULT_SCREEN_ROWS} for table/markdown, all for csv/json)")
+    s.add_argument("--null", default=NULL_TEXT, help=f"how table and markdown show NULL (default {NULL_TEXT})")
     s.add_argument("--warehouse", default=env_wh)
-    s.add_argument("--limit", type=int, default=200)
+    s.add_argument("--exports", default=os.environ.get("ZHIBIAO_EXPORTS", DEFAULT_EXPORTS),
+                   help="export folder the query may read (read_parquet('exports/...'))")
     s.set_defaults(fn=cmd_sql)
 
     rp = sub.add_parser("report", help="write a self-contained HTML report")

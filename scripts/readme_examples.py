@@ -14,9 +14,9 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from pipelines.cli import format_table
 from pipelines.defs.assets import ALL_ASSETS
 from pipelines.defs.resources import ZhibiaoResource
+from pipelines.query import format_table
 
 ROOT = Path(__file__).resolve().parents[1]
 BLOCK = re.compile(r"```sql\n([^`]*)```\n\n```text\n([^`]*)```")

@@ -59,3 +59,9 @@ def unprivileged(cmd: list[str]) -> list[str]:
     if not shutil.which("unshare"):
         pytest.skip("running as root without unshare: file permissions cannot be tested")
     return ["unshare", "--user", "--map-user=1000", *cmd]
+
+
+@pytest.fixture(scope="session")
+def seed_build(seeds_warehouse: Path) -> tuple[Path, Path]:
+    """(warehouse, exports) of ``seeds_warehouse``, for the tests that read both. Tests must not write to either."""
+    return seeds_warehouse, seeds_warehouse.parent / "x"

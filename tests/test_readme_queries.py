@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.cli import format_table
+from pipelines.query import format_table
 
 from .conftest import ROOT
 

@@ -10,11 +10,8 @@ from pathlib import Path
 
 import dagster as dg
 
+from ..settings import DEFAULT_CORPUS, DEFAULT_EXPORTS, DEFAULT_WAREHOUSE
 from ..warehouse.store import WarehousePaths, file_lock, remove_build
-
-DEFAULT_CORPUS = "seeds"
-DEFAULT_WAREHOUSE = "warehouse/zhibiao.duckdb"
-DEFAULT_EXPORTS = "exports"
 
 
 class ZhibiaoResource(dg.ConfigurableResource):
