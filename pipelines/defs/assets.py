@@ -13,7 +13,7 @@ import dagster as dg
 from ..warehouse import exports as ex
 from ..warehouse.load import extract_changed, load_dimensions, sync_raw_documents
 from ..warehouse.models import SqlModel, load_models, refresh_model, run_model
-from ..warehouse.store import connect, get_state, publish, remove_build, set_state, start_build
+from ..warehouse.store import AFFECTED_SERIES, connect, get_state, publish, remove_build, set_state, start_build
 from ..warehouse.versions import extractor_version, models_version
 from .resources import ZhibiaoResource
 
@@ -54,7 +54,7 @@ def raw_document(context: dg.AssetExecutionContext, zhibiao: ZhibiaoResource) ->
     are decoded again; files that cannot be documents go to ``quarantine`` with the reason."""
     paths = zhibiao.paths(context.run.run_id)
     published_before = paths.published.exists()
-    start_build(paths)
+    rewritten = start_build(paths)  # True: an older warehouse rewritten in the readable storage version
     with connect(paths.build) as con:
         quarantine_before = con.execute("select path, reason from quarantine order by all").fetchall()
         res = sync_raw_documents(con, zhibiao.corpus, lambda s, i, n: zhibiao.report(context, s, i, n))
@@ -70,7 +70,7 @@ def raw_document(context: dg.AssetExecutionContext, zhibiao: ZhibiaoResource) ->
         set_state(con, "models_full", "1" if get_state(con, "models_version") != models_version()
                   or not published_before or _count(con, "dim_document") == 0 else "0")  # fmt: skip
         changed = bool(
-            res.changed or res.deleted or quarantine_now != quarantine_before or not published_before
+            res.changed or res.deleted or quarantine_now != quarantine_before or not published_before or rewritten
             or _count(con, "dim_document") != n or get_state(con, "models_version") != models_version()
         )  # fmt: skip
         set_state(con, "models_version", models_version())
@@ -161,7 +161,7 @@ def sql_model_asset(model: SqlModel) -> dg.AssetsDefinition:
                                                       "why": "no input or model changed since the last run"})  # fmt: skip
             incremental = (bool(model.incremental_key) and _exists(con, model.name)
                            and get_state(con, "models_full") == "0" and get_state(con, "incremental_ok") == "1")  # fmt: skip
-            n = refresh_model(con, model, "run_affected_series") if incremental else run_model(con, model)
+            n = refresh_model(con, model, AFFECTED_SERIES) if incremental else run_model(con, model)
             return dg.MaterializeResult(metadata={"dagster/row_count": n, "incremental": incremental,
                                                   "preview": markdown_preview(con, model.name)})  # fmt: skip
 

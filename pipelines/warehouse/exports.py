@@ -13,6 +13,8 @@ from urllib.parse import unquote
 
 import duckdb
 
+from .store import RUN_STATE
+
 
 def _num(col: str) -> str:
     """A JSON number: integers without a decimal point (33000, not 33000.0)."""
@@ -140,7 +142,7 @@ def fingerprint(con: duckdb.DuckDBPyConnection, sql: str, key: str = "''") -> di
 def code_versions(con: duckdb.DuckDBPyConnection) -> str:
     """The versions of the extraction code and of the SQL models that made the warehouse's rows."""
     return con.execute(
-        "select string_agg(value, ':' order by key) from run_state where key in ('extractor_version', 'models_version')"
+        f"select string_agg(value, ':' order by key) from {RUN_STATE} where key in ('extractor_version', 'models_version')"  # noqa: S608
     ).fetchall()[0][0]
 
 

@@ -36,7 +36,7 @@ from ..core.metrics import metric_catalog
 from ..core.regions import gazetteer
 from ..core.text import normalise
 from ..core.units import canonical_units
-from .store import FACT_COLUMNS, bulk_load, held_lock_fds, replace_rows, replace_table
+from .store import AFFECTED_SERIES, FACT_COLUMNS, bulk_load, held_lock_fds, replace_rows, replace_table
 
 Progress = Callable[[str, int, int], None]
 
@@ -194,7 +194,7 @@ def extract_changed(con: duckdb.DuckDBPyConnection, workers: int = 1, progress: 
         "select doc_id from dim_document where doc_id not in (select doc_id from raw_document)").fetchall()]  # fmt: skip
     # The series (region x metric) that the old and the new facts of these documents belong to: models
     # with an incremental key recompute only these.
-    con.execute(f"create or replace table run_affected_series as {AFFECTED_SQL}", [todo + gone])
+    con.execute(f"create or replace table {AFFECTED_SERIES} as {AFFECTED_SQL}", [todo + gone])
     replace_rows(con, "dim_document", "doc_id", gone, None)
     replace_rows(con, "fct_metric_fact", "doc_id", gone, None)
     stats: dict = {"extracted": 0, "facts": 0, "removed": len(gone), "failed": 0, "doc_ids": todo}
@@ -243,7 +243,7 @@ def extract_changed(con: duckdb.DuckDBPyConnection, workers: int = 1, progress: 
             stats["extracted"] += doc_rows.num_rows
             stats["facts"] += fact_rows.num_rows
             stats["failed"] += len(failed)
-    con.execute(f"insert into run_affected_series {AFFECTED_SQL}", [stats["doc_ids"]])
+    con.execute(f"insert into {AFFECTED_SERIES} {AFFECTED_SQL}", [stats["doc_ids"]])
     return stats
 
 

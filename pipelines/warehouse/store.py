@@ -19,6 +19,16 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+# The pipeline's own bookkeeping (run state, the series a run touched) lives in this schema, out of the way
+# of the analysts' tables in main.
+INTERNAL_SCHEMA = "zhibiao_internal"
+RUN_STATE = f"{INTERNAL_SCHEMA}.run_state"
+AFFECTED_SERIES = f"{INTERNAL_SCHEMA}.run_affected_series"
+# The storage format the warehouse is written in: DuckDB 2 writes files that DuckDB 1.x cannot open (storage
+# version 69), and the DuckDB CLI analysts install (`pip install duckdb-cli`) is 1.5. v1.4.0 files open in
+# DuckDB 1.4 LTS, 1.5 and 2.x.
+STORAGE_VERSION = "v1.4.0"
+
 # fct_metric_fact has no primary key: the index on 1.3 million fact ids cost a quarter of every insert, and
 # ids are unique by construction (document:start:end), checked by sql/tests/assert_fact_ids_unique.sql.
 # Warehouses made before that are rebuilt once (_drop_fact_key).
@@ -59,17 +69,18 @@ create table if not exists quarantine (
 );
 -- file_stat: as for raw_document, so the sensor can tell an unchanged refused file without reading it
 alter table quarantine add column if not exists file_stat varchar;
-create table if not exists run_state (key varchar primary key, value varchar);
+create schema if not exists {INTERNAL_SCHEMA};
+create table if not exists {INTERNAL_SCHEMA}.run_state (key varchar primary key, value varchar);
 """
 
 
 def get_state(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
-    row = con.execute("select value from run_state where key = ?", [key]).fetchone()
+    row = con.execute(f"select value from {RUN_STATE} where key = ?", [key]).fetchone()  # noqa: S608
     return row[0] if row else None
 
 
 def set_state(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
-    con.execute("insert or replace into run_state values (?, ?)", [key, value])
+    con.execute(f"insert or replace into {RUN_STATE} values (?, ?)", [key, value])  # noqa: S608
 
 FACT_COLUMNS = [
     "fact_id", "doc_id", "start_offset", "end_offset", "surface_text", "sentence", "value", "value_high",
@@ -182,18 +193,59 @@ def _holder(fh) -> str:
     return f"pid {pid}, " if pid.isdigit() else ""
 
 
-def start_build(paths: WarehousePaths) -> None:
+def start_build(paths: WarehousePaths) -> bool:
     """Begin a run (the caller holds the run lock): what dead runs left is removed, and this run's build copy
-    starts from the pipeline's last published state (or empty)."""
+    starts from the pipeline's last published state (or empty). True when the copy had to be rewritten in
+    STORAGE_VERSION (a warehouse written before it), so the run publishes it."""
     _remove_dead_builds(paths)
     with file_lock(paths.lock, "publishing the warehouse"):
         source = paths.state if paths.state.exists() else paths.published
         # No published warehouse (never built, or removed to start afresh): the build starts empty.
         if paths.published.exists() and source.exists():
             shutil.copyfile(source, paths.build)
+    rewritten = paths.build.exists() and storage_version(paths.build) != STORAGE_VERSION
+    if rewritten:
+        _rewrite_in_storage_version(paths.build)
     with connect(paths.build) as con:
         con.execute(SCHEMA_SQL)
+        _move_bookkeeping(con)
         _drop_fact_key(con)
+    return rewritten
+
+
+def storage_version(path: Path) -> str:
+    """The storage format of a DuckDB file, as ATTACH's STORAGE_VERSION names it (``v1.4.0``)."""
+    with duckdb.connect() as con:
+        con.execute(f"attach '{_sql_path(path)}' as probe (read_only)")
+        tags = con.execute("select tags from duckdb_databases() where database_name = 'probe'").fetchall()[0][0]
+    return str(tags.get("storage_version", "")).rstrip("+")
+
+
+def _rewrite_in_storage_version(path: Path) -> None:
+    """Copy every schema, table, view and comment into a new file in STORAGE_VERSION, then swap it in."""
+    new = path.with_name(path.name + ".convert")
+    new.unlink(missing_ok=True)
+    with duckdb.connect(config={"memory_limit": os.environ.get("ZHIBIAO_DUCKDB_MEMORY", "1GB")}) as con:
+        con.execute(f"attach '{_sql_path(path)}' as old (read_only)")
+        con.execute(f"attach '{_sql_path(new)}' as new (storage_version '{STORAGE_VERSION}')")
+        con.execute("copy from database old to new")
+    os.replace(new, path)
+
+
+def _move_bookkeeping(con: duckdb.DuckDBPyConnection) -> None:
+    """Warehouses made before INTERNAL_SCHEMA kept run_state and run_affected_series in main."""
+    old = {r[0] for r in con.execute(
+        "select table_name from duckdb_tables() where schema_name = 'main' and database_name = current_database() "
+        "and table_name in ('run_state', 'run_affected_series')").fetchall()}  # fmt: skip
+    if "run_state" in old:
+        con.execute(f"insert or replace into {RUN_STATE} select key, value from main.run_state")  # noqa: S608
+        con.execute("drop table main.run_state")
+    if "run_affected_series" in old:
+        con.execute("drop table main.run_affected_series")
+
+
+def _sql_path(path: Path) -> str:
+    return str(path).replace("'", "''")
 
 
 def _drop_fact_key(con: duckdb.DuckDBPyConnection) -> None:
@@ -265,6 +317,8 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     if read_only and not path.exists():
         raise FileNotFoundError(f"no warehouse at {path}: run `zhibiao run` first")
     config = {"memory_limit": os.environ.get("ZHIBIAO_DUCKDB_MEMORY", "1GB")}
+    if not read_only:
+        config["storage_compatibility_version"] = STORAGE_VERSION  # a new file is written in it
     return duckdb.connect(str(path), read_only=read_only, config=config)
 
 
