@@ -305,7 +305,7 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--quiet", action="store_true", help="no progress lines")
     r.set_defaults(fn=cmd_run)
 
-    e = sub.add_parser("extract", help="run the extraction core alone and write SCHEMA.md JSONL")
+    e = sub.add_parser("extract", help="run the extraction core alone and write the facts and docs JSONL of SCHEMA.md")
     e.add_argument("dir")
     e.add_argument("--facts", required=True)
     e.add_argument("--docs", required=True)

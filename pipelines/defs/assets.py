@@ -13,6 +13,7 @@ import dagster as dg
 from ..warehouse import exports as ex
 from ..warehouse.load import extract_changed, load_dimensions, sync_raw_documents
 from ..warehouse.models import SqlModel, load_models, refresh_model, run_model
+from ..warehouse.schema_docs import TableDoc, apply_comments, load_table_docs
 from ..warehouse.store import AFFECTED_SERIES, connect, get_state, publish, remove_build, set_state, start_build
 from ..warehouse.versions import extractor_version, models_version
 from .resources import ZhibiaoResource
@@ -20,6 +21,26 @@ from .resources import ZhibiaoResource
 MART_TABLES_FOR_EXPORT = ("dim_document", "fct_metric_fact", "dim_unit", "dim_metric", "dim_region", "quarantine")
 # Tables written by an asset of another name (quarantine rows come with raw_document).
 TABLE_ASSET = {"quarantine": "raw_document"}
+
+
+# Descriptions and column schemas from the schema files (sql/**/<table>.yml).
+TABLE_DOCS = load_table_docs()
+
+
+def column_schema(doc: TableDoc) -> dg.TableSchema:
+    return dg.TableSchema(columns=[
+        dg.TableColumn(c.name, c.type, c.description,
+                       constraints=dg.TableColumnConstraints(nullable=not c.not_null, unique=c.unique))
+        for c in doc.columns
+    ])  # fmt: skip
+
+
+def described(name: str) -> dict:
+    """``description`` and ``metadata`` (dagster/column_schema) of a table's asset, from its schema file."""
+    doc = TABLE_DOCS.get(name)
+    if doc is None:
+        return {}
+    return {"description": doc.description, "metadata": {"dagster/column_schema": column_schema(doc)}}
 
 
 def markdown_preview(con, table: str, limit: int = 10) -> dg.MetadataValue:
@@ -48,7 +69,7 @@ def _count(con, table: str) -> int:
     return con.execute(f"select count(*) from {table}").fetchone()[0]  # noqa: S608
 
 
-@dg.asset(key="raw_document", group_name="ingest", kinds={"duckdb"}, pool="duckdb")
+@dg.asset(key="raw_document", group_name="ingest", kinds={"duckdb"}, pool="duckdb", **described("raw_document"))
 def raw_document(context: dg.AssetExecutionContext, zhibiao: ZhibiaoResource) -> dg.MaterializeResult:
     """Every file of the corpus folder, decoded, with its content hash. Only new or changed files
     are decoded again; files that cannot be documents go to ``quarantine`` with the reason."""
@@ -92,11 +113,9 @@ def raw_document(context: dg.AssetExecutionContext, zhibiao: ZhibiaoResource) ->
 @dg.multi_asset(
     specs=[
         dg.AssetSpec("dim_document", deps=["raw_document"], kinds={"duckdb"}, group_name="extract",
-                     description="Document metadata: title, dates, proposal number, session, addressee, "
-                                 "responder, region, reference number."),  # fmt: skip
+                     **described("dim_document")),
         dg.AssetSpec("fct_metric_fact", deps=["raw_document"], kinds={"duckdb"}, group_name="extract",
-                     description="One row per quantity: span, surface text, sentence, value in the canonical "
-                                 "unit, qualifier, kind, metric, region, period."),  # fmt: skip
+                     **described("fct_metric_fact")),
     ],
     pool="duckdb",
 )
@@ -126,11 +145,11 @@ def documents_and_facts(context: dg.AssetExecutionContext, zhibiao: ZhibiaoResou
 @dg.multi_asset(
     specs=[
         dg.AssetSpec("dim_unit", deps=["raw_document"], kinds={"duckdb"}, group_name="dimensions",
-                     description="Canonical units from the unit catalog (pipelines/core/data/units.csv)."),
+                     **described("dim_unit")),
         dg.AssetSpec("dim_metric", deps=["raw_document"], kinds={"duckdb"}, group_name="dimensions",
-                     description="Canonical metrics and their synonyms (pipelines/core/data/metrics.csv)."),
+                     **described("dim_metric")),
         dg.AssetSpec("dim_region", deps=["raw_document"], kinds={"duckdb"}, group_name="dimensions",
-                     description="Every province, prefecture and county with its administrative code."),
+                     **described("dim_region")),
     ],
     pool="duckdb",
 )
@@ -144,6 +163,8 @@ def dimensions(context: dg.AssetExecutionContext, zhibiao: ZhibiaoResource):
 
 
 def sql_model_asset(model: SqlModel) -> dg.AssetsDefinition:
+    doc = described(model.name)
+
     @dg.asset(
         name=model.name,
         # A model that reads no table (a seed vocabulary) still waits for the run's build copy.
@@ -151,8 +172,8 @@ def sql_model_asset(model: SqlModel) -> dg.AssetsDefinition:
         group_name=model.layer if model.layer in ("marts", "seeds") else "staging",
         kinds={"duckdb", "sql"},
         pool="duckdb",
-        description=model.description or f"SQL model {model.path.name}",
-        metadata={"sql_file": str(model.path)},
+        description=doc.get("description") or model.description or f"SQL model {model.path.name}",
+        metadata={"sql_file": str(model.path), **doc.get("metadata", {})},
     )
     def _model(context: dg.AssetExecutionContext, zhibiao: ZhibiaoResource) -> dg.MaterializeResult:
         with connect(zhibiao.paths(context.run.run_id).build) as con:
@@ -185,6 +206,8 @@ def published_warehouse(context: dg.AssetExecutionContext, zhibiao: ZhibiaoResou
     with connect(paths.build, read_only=True) as con:
         dirty = _dirty(con)
     if dirty or not paths.published.exists() or not paths.state.exists():
+        with connect(paths.build) as con:
+            apply_comments(con, TABLE_DOCS)  # after the models: a view made again loses its comments
         publish(paths)
     else:
         remove_build(paths)  # nothing changed: the published warehouse is already this state

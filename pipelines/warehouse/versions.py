@@ -27,5 +27,5 @@ def extractor_version() -> str:
 
 
 def models_version() -> str:
-    """The SQL models, their seed vocabularies and the data tests."""
-    return _digest([*sql_dir().rglob("*.sql"), *sql_dir().rglob("*.csv")])
+    """The SQL models, their seed vocabularies, the data tests and the schema files (comments and tests)."""
+    return _digest([*sql_dir().rglob("*.sql"), *sql_dir().rglob("*.csv"), *sql_dir().rglob("*.yml")])
