@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import time
@@ -24,6 +25,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from .defs.assets import ALL_ASSETS
     from .defs.checks import ALL_CHECKS
     from .defs.resources import ZhibiaoResource
+    from .progress import RunProgress
     from .warehouse.store import WarehouseBusy, WarehouseFolderError, WarehousePaths, connect, file_lock
 
     corpus = Path(args.corpus)
@@ -53,16 +55,18 @@ def cmd_run(args: argparse.Namespace) -> int:
     t0 = time.monotonic()
     try:
         with file_lock(paths.run_lock, "running the pipeline", wait_seconds=args.wait, on_wait=_err):
-            print(f"zhibiao: corpus {corpus.absolute()} -> warehouse {paths.published}", file=sys.stderr)
-            result = dg.materialize(
-                [*ALL_ASSETS, *ALL_CHECKS],
-                resources={"zhibiao": resource},
-                instance=instance,
-                # The CLI says what failed and why in one line; Dagster's stack traces stay in the run's log.
-                run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
-                raise_on_error=False,
-                tags={"zhibiao/entry": "cli"},
-            )
+            if not args.quiet:
+                print(f"zhibiao: corpus {corpus.absolute()} -> warehouse {paths.published}", file=sys.stderr)
+            with RunProgress(enabled=not args.quiet):
+                result = dg.materialize(
+                    [*ALL_ASSETS, *ALL_CHECKS],
+                    resources={"zhibiao": resource},
+                    instance=instance,
+                    # The CLI says what failed and why in one line; Dagster's stack traces stay in the run's log.
+                    run_config={"loggers": {"console": {"config": {"log_level": log_level(args)}}}},
+                    raise_on_error=False,
+                    tags={"zhibiao/entry": "cli"},
+                )
     except WarehouseBusy as e:
         _err(str(e))
         return 3
@@ -155,6 +159,14 @@ def run_outcome(result) -> RunOutcome:
     else:
         why = "the run did not reach the publishing step"
     return RunOutcome(published, republished, blocked, failures, why, interrupted)
+
+
+def log_level(args: argparse.Namespace) -> str:
+    """Dagster's log level for the run: --log-level, else -v INFO and -vv DEBUG; by default only what stops it
+    (the CLI says what failed in one line; Dagster's stack traces stay in the run's log)."""
+    if args.log_level:
+        return args.log_level.upper()
+    return {0: "CRITICAL", 1: "INFO"}.get(args.verbose, "DEBUG")
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -302,7 +314,10 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--exports", default=os.environ.get("ZHIBIAO_EXPORTS", DEFAULT_EXPORTS), help="export folder")
     r.add_argument("--workers", default=None, help="extraction processes (0: one per core; env ZHIBIAO_WORKERS)")
     r.add_argument("--wait", type=float, default=600, help="seconds to wait for another run to finish")
-    r.add_argument("--quiet", action="store_true", help="no progress lines")
+    r.add_argument("-q", "--quiet", action="store_true", help="nothing but errors (no progress, no summary)")
+    r.add_argument("-v", "--verbose", action="count", default=0, help="Dagster's log on stderr: -v info, -vv debug")
+    r.add_argument("--log-level", choices=["debug", "info", "warning", "error", "critical"], type=str.lower,
+                   help="Dagster's log level (default critical)")
     r.set_defaults(fn=cmd_run)
 
     e = sub.add_parser("extract", help="run the extraction core alone and write the facts and docs JSONL of SCHEMA.md")
@@ -343,6 +358,9 @@ def main(argv: list[str] | None = None) -> int:
         args.workers = (_workers(args.workers, "--workers") if args.workers is not None
                         else _workers(os.environ.get("ZHIBIAO_WORKERS", "0"), "ZHIBIAO_WORKERS"))  # fmt: skip
     try:
+        if args.cmd == "run" and args.quiet:  # the summary too: errors go to stderr
+            with open(os.devnull, "w") as devnull, contextlib.redirect_stdout(devnull):
+                return args.fn(args)
         return args.fn(args)
     except KeyboardInterrupt:
         # The run's resource removed its build on the way out; the worker processes ignore SIGINT and end

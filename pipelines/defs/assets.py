@@ -155,6 +155,7 @@ def documents_and_facts(context: dg.AssetExecutionContext, zhibiao: ZhibiaoResou
 )
 def dimensions(context: dg.AssetExecutionContext, zhibiao: ZhibiaoResource):
     """Dimension tables from the packaged catalogs and the gazetteer."""
+    zhibiao.step(context, "dimensions")
     with connect(zhibiao.paths(context.run.run_id).build) as con:
         counts = load_dimensions(con)
         for table, n in counts.items():
@@ -176,6 +177,7 @@ def sql_model_asset(model: SqlModel) -> dg.AssetsDefinition:
         metadata={"sql_file": str(model.path), **doc.get("metadata", {})},
     )
     def _model(context: dg.AssetExecutionContext, zhibiao: ZhibiaoResource) -> dg.MaterializeResult:
+        zhibiao.step(context, "models", model.name)
         with connect(zhibiao.paths(context.run.run_id).build) as con:
             if not _dirty(con) and _exists(con, model.name):
                 return dg.MaterializeResult(metadata={"dagster/row_count": _count(con, model.name), "skipped": True,
@@ -202,6 +204,7 @@ MODEL_ASSETS = [sql_model_asset(m) for m in MODELS]
 def published_warehouse(context: dg.AssetExecutionContext, zhibiao: ZhibiaoResource) -> dg.MaterializeResult:
     """Swap this run's build into place (atomic rename): readers see the old or the new warehouse,
     never a half-written one."""
+    zhibiao.step(context, "publishing")
     paths = zhibiao.paths(context.run.run_id)
     with connect(paths.build, read_only=True) as con:
         dirty = _dirty(con)
@@ -221,6 +224,7 @@ def exports(context: dg.AssetExecutionContext, zhibiao: ZhibiaoResource) -> dg.M
     region and year (hive style), plus the facts and docs JSONL of SCHEMA.md. Only what changed since
     the last export is written again. The export folder is a link to one generation of files, replaced at
     once: readers see one warehouse's exports or the previous one's, never a mixture."""
+    zhibiao.step(context, "exports")
     out = zhibiao.exports
     published = zhibiao.paths(context.run.run_id).state  # the published file's content; analysts never lock it
     signature = f"{published.stat().st_mtime_ns}:{published.stat().st_size}"

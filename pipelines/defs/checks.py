@@ -45,6 +45,7 @@ SPAN_CHECK_DOCUMENTS = 1000
                             "beyond) have text equal to their span in the stored document text; facts of "
                             "unchanged documents were checked when they were written.")  # fmt: skip
 def fact_text_matches_span(context: dg.AssetCheckExecutionContext, zhibiao: ZhibiaoResource) -> dg.AssetCheckResult:
+    zhibiao.step(context, "checks", "fact_text_matches_span")
     bad, checked, written = span_mismatches(_db(context, zhibiao))
     result = _result(len(bad), bad[:5], "fact text differs from its span")
     result.metadata["documents_checked"] = dg.MetadataValue.int(checked)  # type: ignore[index]
@@ -104,6 +105,7 @@ def sql_test_checks(tests: list[SqlTest]) -> dg.AssetChecksDefinition:
         pool="duckdb",  # reads the build file, which a writing step may hold
     )  # fmt: skip
     def _checks(context: dg.AssetCheckExecutionContext, zhibiao: ZhibiaoResource) -> Iterator[dg.AssetCheckResult]:
+        zhibiao.step(context, "checks", "sql_data_tests")
         with connect(_db(context, zhibiao), read_only=True) as con:
             for test in tests:
                 if dg.AssetCheckKey(dg.AssetKey(_asset_of(test.tests)), test.name) not in context.selected_asset_check_keys:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from .. import progress
 from ..settings import DEFAULT_CORPUS, DEFAULT_EXPORTS, DEFAULT_WAREHOUSE
 from ..warehouse.store import WarehousePaths, file_lock, remove_build
 
@@ -21,7 +22,7 @@ class ZhibiaoResource(dg.ConfigurableResource):
     warehouse_path: str = DEFAULT_WAREHOUSE
     export_dir: str = DEFAULT_EXPORTS
     workers: int = 0  # 0: one extraction process per core
-    progress: bool = False  # print progress lines to stderr (the CLI turns this on)
+    progress: bool = False  # report to the progress display of `zhibiao run` (pipelines/progress.py)
     wait_seconds: float = 600.0  # how long a run waits for another to finish before it fails
 
     @contextlib.contextmanager
@@ -53,7 +54,13 @@ class ZhibiaoResource(dg.ConfigurableResource):
         msg = f"{stage}: {done}/{total}"
         context.log.info(msg)
         if self.progress:
-            print(f"  … {msg}", file=sys.stderr, flush=True)
+            progress.count(stage, done, total)
+
+    def step(self, context: dg.AssetExecutionContext | dg.AssetCheckExecutionContext, name: str, detail: str = "") -> None:
+        """The run is in step ``name`` (dimensions, models, checks, publishing, exports)."""
+        context.log.debug(f"{name} {detail}".strip())
+        if self.progress:
+            progress.step(name, detail)
 
 
 def _tell(msg: str) -> None:
