@@ -241,6 +241,8 @@ def _query_text(args: argparse.Namespace) -> str:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    import duckdb
+
     from .report import write_report
 
     try:
@@ -248,6 +250,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     except FileNotFoundError as e:
         _err(str(e))
         return 2
+    except duckdb.Error as e:
+        _err(f"cannot read the warehouse {args.warehouse}: {e}")
+        return 1
     print(f"report written to {out.absolute()}")
     return 0
 

@@ -1,156 +1,387 @@
-"""`zhibiao report`: one self-contained HTML file (inline CSS and SVG, no scripts, no CDN)."""
+"""`zhibiao report`: one self-contained HTML file (inline CSS and SVG, no scripts, no CDN).
+
+Every figure the report shows links to its source: the document, its title and date, and the sentence with
+the quantity marked. Every table and chart list that is cut says so and says how to get the rest.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import html
+import math
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from .warehouse.store import connect
+import duckdb
+
+from .query import analyst_connection
+
+MAX_METRIC_CHARTS = 30  # metrics charted; the rest are named in the limits section
+MAX_TARGET_ROWS = 100
+MAX_CONFLICT_ROWS = 50
+MAX_DOCUMENT_ROWS = 200
+MAX_LEGEND_REGIONS = 8  # lines per time-series chart: the regions with the most points
 
 CSS = """
-body{font-family:"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;margin:2rem;color:#222;max-width:1100px}
-h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ddd}
-table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0}td,th{border:1px solid #ddd;padding:.25rem .5rem}
-th{background:#f4f4f4}.num{text-align:right}.bad{color:#b00}.ok{color:#070}.card{display:inline-block;
-padding:.6rem 1rem;margin:.3rem;border:1px solid #ddd;border-radius:6px}.card b{font-size:1.4rem;display:block}
+body{font-family:"Noto Sans CJK SC","Noto Sans SC","PingFang SC","Microsoft YaHei",sans-serif;margin:2rem auto;
+color:#222;max-width:1120px;padding:0 1rem;line-height:1.45}
+h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2.2rem;border-bottom:1px solid #ddd}
+h3{font-size:1rem;margin:1.2rem 0 .3rem}.meta{color:#555;font-size:.9rem}.meta code{font-size:.85rem}
+table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0}td,th{border:1px solid #ddd;padding:.25rem .5rem;
+vertical-align:top}th{background:#f4f4f4;text-align:left}.num{text-align:right;white-space:nowrap}
+.card{display:inline-block;padding:.6rem 1rem;margin:.3rem .3rem .3rem 0;border:1px solid #ddd;border-radius:6px}
+.card b{font-size:1.4rem;display:block}.note{color:#555;font-size:.85rem;background:#fafafa;border-left:3px solid #bbb;
+padding:.3rem .6rem;margin:.4rem 0}.charts{display:flex;flex-wrap:wrap;gap:1rem}.chart{border:1px solid #eee;
+padding:.4rem .6rem;border-radius:6px}.legend{font-size:.8rem;margin:.2rem 0 0 0;padding:0;list-style:none}
+.legend li{display:inline-block;margin-right:.8rem}.swatch{display:inline-block;width:.8rem;height:.8rem;
+margin-right:.25rem;vertical-align:-1px}svg text{font-family:inherit}.sources li{margin:.35rem 0;font-size:.85rem}
+.sources .where{color:#555}mark{background:#ffe58a}.met{color:#070}.missed{color:#b00}.pending{color:#666}
+a{color:#1d5fbf}
 """
+COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
+# Display scales for large values: 33,000 家 is drawn as 3.3 on an axis of 万家.
+SCALES = [(1e8, "亿"), (1e4, "万")]
+SCALED_UNITS = {"CNY": "元", "USD": "美元", "EUR": "欧元", "HKD": "港元"}
 
 
-def _fmt(v: float) -> str:
-    """1,202 / 28,000 / 3.3e+11 -> 330,000,000,000 / 46.8: readable, never scientific."""
+def _fmt(v: float | int | None) -> str:
+    """1,202 / 28,000 / 46.8: readable, never scientific."""
+    if v is None:
+        return "–"
     if float(v).is_integer():
         return f"{v:,.0f}"
     return f"{v:,.4f}".rstrip("0").rstrip(".")
 
 
-def _table(cols: list[str], rows: list[tuple]) -> str:
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in cols)
-    body = []
-    for r in rows:
-        cells = []
-        for v in r:
-            cls = ' class="num"' if isinstance(v, int | float) else ""
-            text = _fmt(v) if isinstance(v, float) else ("" if v is None else str(v))
-            cells.append(f"<td{cls}>{html.escape(text)}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    return f"<table><tr>{head}</tr>{''.join(body)}</table>"
+def _esc(v: object) -> str:
+    return html.escape("" if v is None else str(v))
 
 
-def _bars(title: str, items: list[tuple[str, float]], unit: str) -> str:
-    """A horizontal bar chart as inline SVG."""
-    if not items:
-        return ""
-    w, bar_h, label_w = 700, 22, 220
-    top = max(abs(v) for _, v in items) or 1
-    h = bar_h * len(items) + 30
-    parts = [f'<svg width="{w}" height="{h}" role="img" aria-label="{html.escape(title)}">',
-             f'<text x="0" y="14" font-size="13" font-weight="bold">{html.escape(title)} ({html.escape(unit)})</text>']  # fmt: skip
-    for i, (label, v) in enumerate(items):
-        y = 24 + i * bar_h
-        bw = max(1, (w - label_w - 90) * abs(v) / top)
-        parts.append(f'<text x="0" y="{y + 14}" font-size="12">{html.escape(label[:18])}</text>')
-        parts.append(f'<rect x="{label_w}" y="{y + 3}" width="{bw:.1f}" height="{bar_h - 8}" fill="#4a7bd0"/>')
-        parts.append(f'<text x="{label_w + bw + 4:.1f}" y="{y + 14}" font-size="11">{_fmt(v)}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
+@dataclass
+class Sources:
+    """The facts the report cites, each given an anchor once, listed at the end."""
+
+    rows: dict[str, dict] = field(default_factory=dict)
+
+    def cite(self, fact: dict | None) -> str:
+        """An anchor name (``f3``) for a fact with doc_id, sentence, surface_text …; '' without one."""
+        if not fact or not fact.get("fact_id"):
+            return ""
+        key = fact["fact_id"]
+        if key not in self.rows:
+            self.rows[key] = {**fact, "anchor": f"f{len(self.rows) + 1}"}
+        return self.rows[key]["anchor"]
+
+    def link(self, fact: dict | None, text: str) -> str:
+        anchor = self.cite(fact)
+        return f'<a href="#{anchor}">{text}</a>' if anchor else text
+
+    def html(self) -> str:
+        items = []
+        for r in self.rows.values():
+            sentence = _esc(r.get("sentence") or "")
+            surface = _esc(r.get("surface_text") or "")
+            if surface and surface in sentence:
+                sentence = sentence.replace(surface, f"<mark>{surface}</mark>", 1)
+            where = (f"{_esc(r['doc_id'])} · {_esc(r.get('document_title') or 'untitled')} · "
+                     f"{_esc(r.get('document_date') or 'no date')} · characters {r.get('start_offset')}–{r.get('end_offset')}")  # fmt: skip
+            items.append(f'<li id="{r["anchor"]}"><span class="where">[{r["anchor"]}] {where}</span><br>{sentence}</li>')
+        return "<ol class='sources'>" + "".join(items) + "</ol>" if items else "<p>No figures cited.</p>"
 
 
-def _lines(title: str, series: dict[str, list[tuple[int, float]]], unit: str) -> str:
-    """One line per region over the years, as inline SVG."""
+def _scale(values: list[float], unit: str) -> tuple[float, str]:
+    """(divisor, axis unit label): 亿/万 for large magnitudes, yuan for CNY."""
+    top = max((abs(v) for v in values), default=0)
+    base = SCALED_UNITS.get(unit, unit)
+    for div, name in SCALES:
+        if top >= div * 10 and unit not in ("%", "pp", "rank"):
+            return div, f"{name}{base}"
+    return 1, base
+
+
+def _ticks(lo: float, hi: float, n: int = 5) -> list[float]:
+    """Round tick values covering lo..hi (steps of 1, 2, 2.5 or 5 times a power of ten)."""
+    if hi == lo:
+        hi = lo + (abs(lo) or 1)
+    raw = (hi - lo) / n
+    mag = 10 ** math.floor(math.log10(raw))
+    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
+    start = math.floor(lo / step) * step
+    ticks = []
+    v = start
+    while v <= hi + step * 1e-9:
+        ticks.append(round(v, 10))
+        v += step
+    if ticks[-1] < hi:
+        ticks.append(ticks[-1] + step)
+    return ticks
+
+
+def line_chart(series: dict[str, list[tuple[int, float, dict]]], unit: str, sources: Sources) -> str:
+    """Years on x, values on a y axis with ticks, gridlines and its unit; one line per region; every point a
+    link to its source sentence."""
+    w, h, left, right, top, bottom = 520, 260, 70, 16, 28, 36
     pts = [p for s in series.values() for p in s]
-    if len(pts) < 2:
-        return ""
-    w, pad = 640, 50
-    h = 240 + 16 * len(series)
-    x0, x1 = min(p[0] for p in pts), max(p[0] for p in pts)
-    y1 = max(p[1] for p in pts) or 1
-    colors = ["#4a7bd0", "#d0704a", "#3a9a5b", "#9a3a8b", "#c9a227", "#555"]
+    div, axis_unit = _scale([p[1] for p in pts], unit)
+    years = sorted({p[0] for p in pts})
+    ys = [p[1] / div for p in pts]
+    ticks = _ticks(min(0.0, *ys), max(0.0, *ys))
+    y0, y1 = ticks[0], ticks[-1]
 
-    def sx(x: int) -> float:
-        return pad + (w - 2 * pad) * ((x - x0) / (x1 - x0) if x1 > x0 else 0.5)
+    def sx(year: int) -> float:
+        if len(years) == 1:
+            return left + (w - left - right) / 2
+        return left + (w - left - right) * (year - years[0]) / (years[-1] - years[0])
 
-    plot_bottom = 240 - pad
+    def sy(v: float) -> float:
+        return top + (h - top - bottom) * (1 - (v - y0) / (y1 - y0))
 
-    def sy(y: float) -> float:
-        return plot_bottom - (plot_bottom - 30) * (y / y1)
+    parts = [f'<svg width="{w}" height="{h}" viewBox="0 0 {w} {h}" role="img">',
+             f'<text x="{left}" y="14" font-size="11" fill="#444">unit: {_esc(axis_unit)}</text>']  # fmt: skip
+    for t in ticks:
+        y = sy(t)
+        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{w - right}" y2="{y:.1f}" stroke="#e5e5e5"/>')
+        parts.append(f'<text class="tick" x="{left - 6}" y="{y + 4:.1f}" font-size="11" text-anchor="end" fill="#444">{_fmt(t)}</text>')
+    parts.append(f'<line x1="{left}" y1="{top}" x2="{left}" y2="{h - bottom}" stroke="#888"/>')
+    parts.append(f'<line x1="{left}" y1="{sy(y0):.1f}" x2="{w - right}" y2="{sy(y0):.1f}" stroke="#888"/>')
+    for year in years:
+        x = sx(year)
+        parts.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{h - bottom}" stroke="#f0f0f0"/>')
+        parts.append(f'<text class="tick" x="{x:.1f}" y="{h - bottom + 16}" font-size="11" text-anchor="middle" fill="#444">{year}</text>')
+    parts.append(f'<text x="{w - right}" y="{h - 4}" font-size="11" text-anchor="end" fill="#444">year</text>')
+    legend = []
+    for k, (region, s) in enumerate(series.items()):
+        c = COLORS[k % len(COLORS)]
+        s = sorted(s, key=lambda p: p[0])
+        if len(s) > 1:
+            coords = " ".join(f"{sx(x):.1f},{sy(v / div):.1f}" for x, v, _ in s)
+            parts.append(f'<polyline fill="none" stroke="{c}" stroke-width="2" points="{coords}"/>')
+        for x, v, fact in s:
+            anchor = sources.cite(fact)
+            dot = (f'<circle cx="{sx(x):.1f}" cy="{sy(v / div):.1f}" r="4" fill="{c}"><title>{_esc(region)} {x}: '
+                   f'{_fmt(v)} {_esc(unit)} ({_esc(fact.get("surface_text"))}, {_esc(fact.get("doc_id"))})</title></circle>')  # fmt: skip
+            parts.append(f'<a href="#{anchor}">{dot}</a>' if anchor else dot)
+        legend.append(f'<li><span class="swatch" style="background:{c}"></span>{_esc(region)}</li>')
+    parts.append("</svg>")
+    return "".join(parts) + f"<ul class='legend'>{''.join(legend)}</ul>"
 
-    parts = [f'<svg width="{w}" height="{h}" role="img" aria-label="{html.escape(title)}">',
-             f'<text x="0" y="14" font-size="13" font-weight="bold">{html.escape(title)} ({html.escape(unit)})</text>',
-             f'<line x1="{pad}" y1="{plot_bottom}" x2="{w - pad}" y2="{plot_bottom}" stroke="#999"/>']  # fmt: skip
-    for year in sorted({p[0] for p in pts}):
-        parts.append(f'<text x="{sx(year) - 12:.1f}" y="{plot_bottom + 16}" font-size="11">{year}</text>')
-    for k, (region, s) in enumerate(sorted(series.items())):
-        c = colors[k % len(colors)]
-        s = sorted(s)
-        parts.append('<polyline fill="none" stroke="{}" stroke-width="2" points="{}"/>'.format(
-            c, " ".join(f"{sx(x):.1f},{sy(y):.1f}" for x, y in s)))  # fmt: skip
-        for x, y in s:
-            parts.append(f'<circle cx="{sx(x):.1f}" cy="{sy(y):.1f}" r="3" fill="{c}"><title>{region} {x}: {_fmt(y)}</title></circle>')
-            parts.append(f'<text x="{sx(x) + 5:.1f}" y="{sy(y) - 5:.1f}" font-size="10" fill="{c}">{_fmt(y)}</text>')
-        parts.append(f'<rect x="{pad}" y="{plot_bottom + 28 + 16 * k}" width="10" height="10" fill="{c}"/>'
-                     f'<text x="{pad + 14}" y="{plot_bottom + 37 + 16 * k}" font-size="11">{html.escape(region)}</text>')
+
+def bar_chart(items: list[tuple[str, float, dict | None]], unit: str, sources: Sources, label_w: int = 130) -> str:
+    """Horizontal bars on a value axis with ticks, gridlines and its unit; each value links to its source."""
+    w, bar_h, top, right = 520, 22, 42, 60
+    div, axis_unit = _scale([v for _, v, _ in items], unit)
+    vals = [v / div for _, v, _ in items]
+    ticks = _ticks(min(0.0, *vals), max(0.0, *vals), 4)
+    x0, x1 = ticks[0], ticks[-1]
+    h = top + bar_h * len(items) + 10
+
+    def sx(v: float) -> float:
+        return label_w + (w - label_w - right) * (v - x0) / (x1 - x0)
+
+    parts = [f'<svg width="{w}" height="{h}" viewBox="0 0 {w} {h}" role="img">',
+             f'<text x="{label_w}" y="12" font-size="11" fill="#444">unit: {_esc(axis_unit)}</text>']  # fmt: skip
+    for t in ticks:
+        x = sx(t)
+        parts.append(f'<line x1="{x:.1f}" y1="{top - 6}" x2="{x:.1f}" y2="{h - 8}" stroke="#e5e5e5"/>')
+        parts.append(f'<text class="tick" x="{x:.1f}" y="{top - 10}" font-size="10" text-anchor="middle" fill="#444">{_fmt(t)}</text>')
+    for i, (label, v, fact) in enumerate(items):
+        y = top + i * bar_h
+        a, b = sorted((sx(0), sx(v / div)))
+        parts.append(f'<text x="{label_w - 6}" y="{y + 15}" font-size="12" text-anchor="end">{_esc(label[:16])}</text>')
+        parts.append(f'<rect x="{a:.1f}" y="{y + 4}" width="{max(1.0, b - a):.1f}" height="{bar_h - 8}" fill="#4a7bd0">'
+                     f'<title>{_esc(label)}: {_fmt(v)} {_esc(unit)}</title></rect>')  # fmt: skip
+        anchor = sources.cite(fact)
+        text = f'<text x="{b + 4:.1f}" y="{y + 15}" font-size="11" fill="#1d5fbf">{_fmt(v / div)}</text>'
+        parts.append(f'<a href="#{anchor}">{text}</a>' if anchor else text)
+    parts.append(f'<line x1="{sx(0):.1f}" y1="{top - 6}" x2="{sx(0):.1f}" y2="{h - 8}" stroke="#888"/>')
     parts.append("</svg>")
     return "".join(parts)
 
 
-def write_report(warehouse: Path, output: Path) -> Path:
-    with connect(warehouse, read_only=True) as con:
-        n_docs, n_facts = con.execute("select (select count(*) from dim_document), (select count(*) from fct_metric_fact)").fetchone()
-        n_q = con.execute("select count(*) from quarantine").fetchone()[0]
-        kinds = con.execute("select kind, count(*) from fct_metric_fact group by kind order by 2 desc").fetchall()
-        docs = con.execute(
-            "select doc_id, title, coalesce(reply_date, publish_date) as date, region, "
-            "(select count(*) from fct_metric_fact f where f.doc_id = d.doc_id) as facts from dim_document d order by doc_id"
-        ).fetchall()
-        series_rows = con.execute(
-            """select coalesce(m.name, t.series_metric), t.unit, t.region, t.period_year, t.value
-               from mart_metric_timeseries t left join dim_metric m using (metric_id)
-               where t.metric_id is not null and t.kind = 'level' and t.period_year is not null order by 1, 3, 4"""
-        ).fetchall()
-        conflicts = con.execute(
-            """select region, series_metric, kind, unit, period, doc_id, value, newest_doc_id, newest_value,
-                      round(relative_difference, 4) from mart_cross_document
-               where conflict and not is_newest order by relative_difference desc limit 50"""
-        ).fetchall()
-        latest = con.execute(
-            """select coalesce(m.name, t.series_metric), t.unit, t.region, max(t.period_year) as year,
-                      arg_max(t.value, t.period_year) as value
-               from mart_metric_timeseries t left join dim_metric m using (metric_id)
-               where t.metric_id is not null and t.kind = 'level' group by 1, 2, 3 order by 1, 5 desc"""
-        ).fetchall()
-        targets = con.execute(
-            """select region, metric, target_period, target_value, unit, status, actual_value, pct_of_target
-               from mart_target_tracking order by region, target_year limit 100"""
-        ).fetchall()
+def _table(cols: list[str], rows: list[list[str]], numeric: set[int] | None = None) -> str:
+    numeric = numeric or set()
+    head = "".join(f"<th>{_esc(c)}</th>" for c in cols)
+    body = "".join("<tr>" + "".join(f"<td{' class=num' if i in numeric else ''}>{v}</td>" for i, v in enumerate(r)) + "</tr>"
+                   for r in rows)  # fmt: skip
+    return f"<table><tr>{head}</tr>{body}</table>"
+
+
+def _dicts(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
+    cur = con.execute(sql, params or [])
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+
+def _cut_note(shown: int, total: int, what: str, query: str) -> str:
+    if shown >= total:
+        return ""
+    return (f"<p class='note'>Showing {shown:,} of {total:,} {what}. All of them: "
+            f"<code>zhibiao sql --format csv \"{_esc(query)}\"</code></p>")
+
+
+# Annual levels of catalogued metrics, each with the fact it comes from (the newest document's first mention).
+SERIES_SQL = """
+select t.metric_id, coalesce(m.name, t.metric) as metric_name, t.unit, coalesce(nullif(t.region, ''), '(region unknown)') as region,
+       t.period_year as year, t.value, o.fact_id, o.doc_id, o.surface_text, o.sentence, o.start_offset, o.end_offset,
+       o.document_title, o.document_date
+from mart_metric_timeseries t
+left join dim_metric m using (metric_id)
+left join stg_metric_observation o
+  on o.doc_id = t.source_doc_id and o.series_metric = t.series_metric and o.kind = t.kind and o.unit = t.unit
+ and o.period = t.period and o.region is not distinct from t.region
+where t.metric_id is not null and t.kind = 'level' and t.period = t.period_year::varchar
+qualify row_number() over (partition by t.metric_id, t.unit, t.region, t.period order by o.start_offset) = 1
+order by t.metric_id, t.unit, region, year
+"""
+TARGETS_SQL = """
+select * from (
+select t.region, coalesce(m.name, t.metric) as metric_name, t.target_period, t.target_value, t.unit, t.status,
+       t.actual_value, t.pct_of_target, count(distinct t.target_doc_id) as n_documents, min(t.target_fact_id) as fact_id,
+       min(t.target_year) as target_year
+from mart_target_tracking t left join dim_metric m on m.metric_id = t.series_metric
+group by all)
+order by case status when 'missed' then 0 when 'met' then 1 else 2 end, target_year, region, metric_name
+"""
+CONFLICTS_SQL = """
+select c.region, c.series_metric, c.kind, c.unit, c.period, c.doc_id, c.value, c.newest_doc_id, c.newest_value,
+       c.relative_difference, o.fact_id, o.surface_text, o.sentence, o.start_offset, o.end_offset, o.document_title,
+       o.document_date
+from mart_cross_document c
+left join stg_metric_observation o
+  on o.doc_id = c.doc_id and o.series_metric = c.series_metric and o.kind = c.kind and o.unit = c.unit
+ and o.period = c.period and o.region is not distinct from c.region
+where c.conflict and not c.is_newest
+qualify row_number() over (partition by c.region, c.series_metric, c.kind, c.unit, c.period, c.doc_id order by o.start_offset) = 1
+order by c.relative_difference desc, c.region, c.series_metric
+"""
+FACT_SQL = """select fact_id, doc_id, surface_text, sentence, start_offset, end_offset, document_title, document_date
+from stg_metric_observation where fact_id in (select unnest(?::varchar[]))"""
+
+
+def write_report(warehouse: Path, output: Path, now: dt.datetime | None = None, max_documents: int = MAX_DOCUMENT_ROWS,
+                 max_metric_charts: int = MAX_METRIC_CHARTS) -> Path:  # fmt: skip
+    now = now or dt.datetime.now(dt.UTC)
+    sources = Sources()
+    with analyst_connection(warehouse) as con:
+        n_docs, n_facts, n_q = con.execute(
+            "select (select count(*) from dim_document), (select count(*) from fct_metric_fact), (select count(*) from quarantine)"
+        ).fetchone()  # type: ignore[misc]
+        kinds = con.execute("select kind, count(*) from fct_metric_fact group by kind order by 2 desc, 1").fetchall()
+        series = _dicts(con, SERIES_SQL)
+        targets = _dicts(con, TARGETS_SQL)
+        conflicts = _dicts(con, CONFLICTS_SQL)
+        docs = _dicts(con, f"""select d.doc_id, d.title, coalesce(d.reply_date, d.publish_date) as date, d.region,
+                                   count(f.fact_id) as facts
+                              from dim_document d left join fct_metric_fact f using (doc_id)
+                              group by all order by facts desc, d.doc_id limit {int(max_documents)}""")  # noqa: S608  # fmt: skip
+        target_facts = {r["fact_id"]: r for r in _dicts(con, FACT_SQL, [[t["fact_id"] for t in targets[:MAX_TARGET_ROWS]]])}
     out = [f"<!doctype html><html lang='zh'><head><meta charset='utf-8'><title>zhibiao report</title><style>{CSS}</style></head><body>",
            "<h1>zhibiao 指标 report</h1>",
-           f"<div class='card'><b>{n_docs}</b>documents</div><div class='card'><b>{n_facts}</b>facts</div>"
-           f"<div class='card'><b>{n_q}</b>quarantined files</div><br>"]  # fmt: skip
-    out.append(_bars("Facts by kind", [(k, float(n)) for k, n in kinds], "facts"))
-    out.append("<h2>Metrics over time, by region</h2>")
-    by_metric: dict[tuple[str, str], dict[str, list[tuple[int, float]]]] = {}
-    for metric, unit, region, year, value in series_rows:
-        by_metric.setdefault((metric, unit), {}).setdefault(region, []).append((year, value))
-    charts = [_lines(m, s, u) for (m, u), s in by_metric.items() if sum(len(v) for v in s.values()) >= 2]
-    out.append("".join(charts) or "<p>No metric has two or more points yet.</p>")
-    out.append("<h2>Regions side by side (latest level per metric)</h2>")
-    by_latest: dict[tuple[str, str], list[tuple[str, float]]] = {}
-    for metric, unit, region, year, value in latest:
-        by_latest.setdefault((metric, unit), []).append((f"{region} {year}", value))
-    multi = [(k, v) for k, v in by_latest.items() if len(v) >= 2]
-    out.append("".join(_bars(m, v, u) for (m, u), v in multi) or "<p>No metric is reported for two regions yet.</p>")
-    out.append("<h2>Conflicting figures across documents</h2>")
-    out.append(_table(["region", "metric", "kind", "unit", "period", "document", "value", "newest document", "newest value", "rel. diff"], conflicts)
-               if conflicts else "<p class='ok'>No conflicts.</p>")  # fmt: skip
+           f"<p class='meta'>Generated {now.strftime('%Y-%m-%d %H:%M:%S %Z')} from the warehouse "
+           f"<code>{_esc(warehouse.absolute())}</code>. Every value links to its source: the document and the sentence "
+           "it was read from (list at the end).</p>",
+           f"<div class='card'><b>{n_docs:,}</b>documents</div><div class='card'><b>{n_facts:,}</b>facts</div>"
+           f"<div class='card'><b>{n_q:,}</b>quarantined files</div>"]  # fmt: skip
+    limits: list[str] = []
+
+    out.append("<h2>Facts by kind</h2>")
+    out.append(bar_chart([(k, float(n), None) for k, n in kinds], "facts", sources, label_w=100) if kinds else "<p>No facts.</p>")
+
+    out.append("<h2>Metrics over time and across regions</h2>")
+    out.append("<p class='meta'>Annual levels of catalogued metrics, as the newest document reporting each figure "
+               "gives them (<code>mart_metric_timeseries</code>). Left: one line per region over the years; right: the "
+               "latest year of each region.</p>")  # fmt: skip
+    by_metric: dict[tuple[str, str], list[dict]] = {}
+    for r in series:
+        by_metric.setdefault((r["metric_id"], r["unit"]), []).append(r)
+    chartable = [(k, rows) for k, rows in by_metric.items() if len(rows) >= 2]
+    chartable.sort(key=lambda kv: (-len(kv[1]), kv[0]))
+    for (metric_id, unit), rows in chartable[:max_metric_charts]:
+        out.append(_metric_section(metric_id, unit, rows, sources))
+    if not chartable:
+        out.append("<p>No catalogued metric has two or more annual figures yet.</p>")
+    if len(chartable) > max_metric_charts:
+        rest = ", ".join(f"{m} ({u})" for (m, u), _ in chartable[max_metric_charts:])
+        limits.append(f"{len(chartable) - max_metric_charts} more metrics have two or more figures and are not charted: {_esc(rest)}.")
+    single = len(by_metric) - len(chartable)
+    if single:
+        limits.append(f"{single} catalogued metrics have a single annual figure and are not charted "
+                      "(<code>select * from mart_metric_timeseries</code>).")  # fmt: skip
+
     out.append("<h2>Targets against actuals</h2>")
-    out.append(_table(["region", "metric", "period", "target", "unit", "status", "actual", "% of target"], targets)
-               if targets else "<p>No targets.</p>")  # fmt: skip
+    if targets:
+        rows = []
+        for t in targets[:MAX_TARGET_ROWS]:
+            fact = target_facts.get(t["fact_id"])
+            rows.append([_esc(t["region"]), _esc(t["metric_name"]), _esc(t["target_period"]),
+                         sources.link(fact, _fmt(t["target_value"])), _esc(t["unit"]),
+                         f"<span class='{_esc(t['status'])}'>{_esc(t['status'])}</span>", _fmt(t["actual_value"]),
+                         _fmt(t["pct_of_target"]), str(t["n_documents"])])  # fmt: skip
+        out.append(_table(["region", "metric", "period", "target", "unit", "status", "actual", "% of target", "documents"],
+                          rows, {3, 6, 7, 8}))  # fmt: skip
+        out.append("<p class='meta'>A target stated alike by several documents is one row (documents: how many).</p>")
+        out.append(_cut_note(min(len(targets), MAX_TARGET_ROWS), len(targets), "distinct targets",
+                             "select * from mart_target_tracking"))  # fmt: skip
+    else:
+        out.append("<p>No targets.</p>")
+
+    out.append("<h2>Conflicting figures across documents</h2>")
+    if conflicts:
+        rows = [[_esc(c["region"]), _esc(c["series_metric"]), _esc(c["kind"]), _esc(c["unit"]), _esc(c["period"]),
+                 _esc(c["doc_id"]), sources.link(c, _fmt(c["value"])), _esc(c["newest_doc_id"]), _fmt(c["newest_value"]),
+                 f"{100 * c['relative_difference']:.1f} %"] for c in conflicts[:MAX_CONFLICT_ROWS]]  # fmt: skip
+        out.append(_table(["region", "metric", "kind", "unit", "period", "document", "value", "newest document",
+                           "newest value", "difference"], rows, {6, 8, 9}))  # fmt: skip
+        out.append(_cut_note(min(len(conflicts), MAX_CONFLICT_ROWS), len(conflicts), "conflicting figures",
+                             "select * from mart_cross_document where conflict"))  # fmt: skip
+    else:
+        out.append("<p class='ok'>No two documents report different values for the same figure.</p>")
+
     out.append("<h2>Documents</h2>")
-    out.append(_table(["doc", "title", "date", "region", "facts"], docs))
+    out.append(_table(["document", "title", "date", "region", "facts"],
+                      [[_esc(d["doc_id"]), _esc(d["title"]), _esc(d["date"]), _esc(d["region"]), str(d["facts"])]
+                       for d in docs], {4}))  # fmt: skip
+    out.append(_cut_note(len(docs), n_docs, "documents (those with the most facts)", "select * from mart_document_summary"))
+
+    out.append("<h2>Limits of this report</h2><ul>")
+    limits += [
+        "Charts show annual levels (<code>kind = 'level'</code>, a period of one year) of metrics in the metric "
+        "catalog; growth rates, shares, half-years, quarters and uncatalogued labels are in the warehouse only.",
+        "Where several documents report the same figure, the newest document's value is shown; the others are in "
+        "<code>mart_cross_document</code>.",
+        "A region or period the text does not state is left unknown, never guessed: such figures are not charted.",
+    ]
+    out.append("".join(f"<li>{x}</li>" for x in limits) + "</ul>")
+    out.append("<h2>Sources</h2>")
+    out.append(sources.html())
     out.append("</body></html>")
     output.parent.mkdir(parents=True, exist_ok=True)
     tmp = output.with_name(output.name + ".tmp")
     tmp.write_text("\n".join(out), encoding="utf-8")
     os.replace(tmp, output)
     return output
+
+
+def _metric_section(metric_id: str, unit: str, rows: list[dict], sources: Sources) -> str:
+    name = rows[0]["metric_name"]
+    by_region: dict[str, list[tuple[int, float, dict]]] = {}
+    for r in rows:
+        by_region.setdefault(r["region"], []).append((r["year"], r["value"], r))
+    busiest = sorted(by_region, key=lambda k: (-len(by_region[k]), k))
+    shown = {k: by_region[k] for k in busiest[:MAX_LEGEND_REGIONS]}
+    parts = [f"<h3>{_esc(name)} <span class='meta'>({_esc(metric_id)}, {_esc(unit)})</span></h3><div class='charts'>"]
+    if len({p[0] for s in shown.values() for p in s}) >= 2 or any(len(s) >= 2 for s in shown.values()):
+        parts.append(f"<div class='chart'>{line_chart(shown, unit, sources)}</div>")
+    latest = [(region, *max(pts, key=lambda p: p[0])) for region, pts in by_region.items()]
+    if len(latest) >= 2:
+        latest.sort(key=lambda r: -r[2])
+        items = [(f"{region} {year}", value, fact) for region, year, value, fact in latest[:12]]
+        parts.append(f"<div class='chart'>{bar_chart(items, unit, sources)}</div>")
+    parts.append("</div>")
+    if len(by_region) > MAX_LEGEND_REGIONS:
+        parts.append(f"<p class='note'>The line chart shows the {MAX_LEGEND_REGIONS} regions with the most figures of "
+                     f"{len(by_region)}.</p>")  # fmt: skip
+    if len(latest) > 12:
+        parts.append(f"<p class='note'>The bar chart shows the 12 highest of {len(latest)} regions.</p>")
+    return "".join(parts)
