@@ -17,12 +17,15 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
+    ProgressColumn,
     SpinnerColumn,
+    Task,
     TaskID,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
+from rich.text import Text
 
 _current: RunProgress | None = None
 UNITS = {"reading files": "files", "extracting": "docs"}  # what a stage counts, for its rate
@@ -36,6 +39,17 @@ def count(stage: str, done: int, total: int) -> None:
 def step(name: str, detail: str = "") -> None:
     if _current is not None:
         _current.step(name, detail)
+
+
+class _CountsOnly(ProgressColumn):
+    """A column shown for counted stages only: the step line has no bar, count or ETA."""
+
+    def __init__(self, column: ProgressColumn) -> None:
+        super().__init__()
+        self.column = column
+
+    def render(self, task: Task) -> Text:
+        return Text("") if task.fields.get("is_step") else self.column.render(task)  # type: ignore[return-value]
 
 
 class RunProgress:
@@ -53,12 +67,12 @@ class RunProgress:
         self.bars = Progress(
             SpinnerColumn(),
             TextColumn("{task.description:<16}"),
-            BarColumn(),
-            MofNCompleteColumn(),
+            _CountsOnly(BarColumn()),
+            _CountsOnly(MofNCompleteColumn()),
             TextColumn("{task.fields[rate]}"),
             TimeElapsedColumn(),
-            TextColumn("ETA"),
-            TimeRemainingColumn(),
+            _CountsOnly(TextColumn("ETA")),
+            _CountsOnly(TimeRemainingColumn()),
             console=self.console,
             transient=False,
         )
@@ -68,7 +82,7 @@ class RunProgress:
         _current = self
         if self.live:
             self.bars.start()
-            self.step_task = self.bars.add_task("starting", total=None, rate="", visible=True)
+            self.step_task = self.bars.add_task("starting", total=None, rate="", is_step=True)
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
@@ -92,7 +106,7 @@ class RunProgress:
         rate = f"{done / elapsed:,.0f} {UNITS.get(stage, 'items')}/s" if elapsed > 0 and done else ""
         if self.live:
             if first:
-                self.tasks[stage] = self.bars.add_task(stage, total=total, rate=rate)
+                self.tasks[stage] = self.bars.add_task(stage, total=total, rate=rate, is_step=False)
             self.bars.update(self.tasks[stage], completed=done, total=total, rate=rate)
         elif done >= total:
             self.console.print(f"  {stage} {done:,}/{total:,} in {elapsed:.1f} s" + (f" ({rate})" if rate else ""),
