@@ -42,10 +42,12 @@ def analyst_connection(warehouse: Path, readable: list[Path] | None = None,
     """The warehouse, attached read-only, with only it and the folders in ``readable`` open to queries."""
     if not warehouse.is_file():
         raise FileNotFoundError(f"no warehouse at {warehouse}: run `zhibiao run` first")
+    # No progress bar: DuckDB draws it on stdout, in the middle of the result.
     con = duckdb.connect(":memory:", config={"memory_limit": memory_limit, "autoinstall_known_extensions": False,
                                               "autoload_known_extensions": False})  # fmt: skip
     try:
         dirs = [f"{p.absolute()}/" for p in readable or []]
+        con.execute("set enable_progress_bar = false")
         con.execute("set allowed_directories = ?", [dirs])
         con.execute("set allowed_paths = ?", [[str(warehouse.absolute())]])
         alias = warehouse.stem if warehouse.stem.lower() not in _RESERVED_CATALOGS else "warehouse"
@@ -189,6 +191,9 @@ def _json_value(v: object) -> object:
     return v
 
 
+_JSON_AS_IS = {int, str, bool, type(None)}
+
+
 class JsonWriter(_Writer):
     """A JSON array of objects (the DuckDB CLI's -json), written by the json module as rows come."""
 
@@ -197,11 +202,13 @@ class JsonWriter(_Writer):
     def __init__(self, out: IO[str], cols: list[str], null_text: str) -> None:
         super().__init__(out, cols, null_text)
         self.first = True
+        self.encoder = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
 
     def write_rows(self, rows: list[tuple]) -> None:
+        cols = self.cols
         for row in rows:
-            obj = json.dumps({c: _json_value(v) for c, v in zip(self.cols, row, strict=True)}, ensure_ascii=False,
-                             allow_nan=False)  # fmt: skip
+            obj = self.encoder.encode({c: v if type(v) in _JSON_AS_IS else _json_value(v)
+                                       for c, v in zip(cols, row, strict=True)})  # fmt: skip
             if self.lines:
                 self.out.write(obj + "\n")
             else:
@@ -220,6 +227,9 @@ class JsonLinesWriter(JsonWriter):
 
 
 def display_width(s: str) -> int:
+    """Terminal columns: CJK characters take two."""
+    if s.isascii():
+        return len(s)
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
 
 
