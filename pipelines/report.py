@@ -121,7 +121,7 @@ def _ticks(lo: float, hi: float, n: int = 5) -> list[float]:
 def line_chart(series: dict[str, list[tuple[int, float, dict]]], unit: str, sources: Sources) -> str:
     """Years on x, values on a y axis with ticks, gridlines and its unit; one line per region; every point a
     link to its source sentence."""
-    w, h, left, right, top, bottom = 520, 260, 70, 16, 28, 36
+    w, h, left, right, top, bottom = 500, 260, 70, 16, 28, 36
     pts = [p for s in series.values() for p in s]
     div, axis_unit = _scale([p[1] for p in pts], unit)
     years = sorted({p[0] for p in pts})
@@ -169,7 +169,7 @@ def line_chart(series: dict[str, list[tuple[int, float, dict]]], unit: str, sour
 
 def bar_chart(items: list[tuple[str, float, dict | None]], unit: str, sources: Sources, label_w: int = 130) -> str:
     """Horizontal bars on a value axis with ticks, gridlines and its unit; each value links to its source."""
-    w, bar_h, top, right = 520, 22, 42, 60
+    w, bar_h, top, right = 500, 22, 42, 60
     div, axis_unit = _scale([v for _, v, _ in items], unit)
     vals = [v / div for _, v, _ in items]
     ticks = _ticks(min(0.0, *vals), max(0.0, *vals), 4)
