@@ -53,6 +53,11 @@ def test_every_table_and_view_opens_in_the_duckdb_cli(seed_build):
     assert r.returncode == 0 and not r.stderr, (version, r.stderr)
     counts = dict(line.split(",") for line in r.stdout.splitlines())
     assert len(counts) == len(queries) and int(counts["fct_metric_fact"]) > 100, version
+    # the descriptions travel with the file: the CLI shows the column comments
+    r = subprocess.run([cli, "-readonly", "-json", str(seed_build[0]), "-c",
+                        "select comment from duckdb_columns() where table_name = 'fct_metric_fact' "
+                        "and column_name = 'qualifier'"], capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert "more_than" in r.stdout, (version, r.stdout, r.stderr)
 
 
 def test_a_warehouse_from_before_is_converted_and_its_state_kept(seed_build, tmp_path: Path):
