@@ -200,7 +200,12 @@ def cmd_sql(args: argparse.Namespace) -> int:
     except OSError as e:
         _err(f"cannot read the query: {e}")
         return 2
-    if not sql.strip() or not duckdb.extract_statements(sql):
+    try:
+        empty = not sql.strip() or not duckdb.extract_statements(sql)
+    except duckdb.Error as e:
+        _err(f"query failed: {e}")
+        return 1
+    if empty:
         _err("no query given: pass SQL, `-` to read it from stdin, or -f FILE")
         return 2
     limit = args.limit if args.limit is not None else (DEFAULT_SCREEN_ROWS if args.format in ("table", "markdown") else -1)

@@ -98,6 +98,10 @@ def test_broken_pipe_is_quiet(seed_build):
 def test_errors_name_the_problem(seed_build, tmp_path: Path):
     r = sql(seed_build, "select nope from dim_document")
     assert r.returncode == 1 and "query failed" in r.stderr and "nope" in r.stderr and "Traceback" not in r.stderr
+    r = sql(seed_build, "selec 1")
+    assert r.returncode == 1 and "syntax error" in r.stderr and "Traceback" not in r.stderr
+    r = sql(seed_build, "-f", str(tmp_path / "missing.sql"))
+    assert r.returncode == 2 and "cannot read the query" in r.stderr
     r = subprocess.run([*ZHIBIAO, "sql", "select 1", "--warehouse", str(tmp_path / "none.duckdb")],
                        capture_output=True, text=True)  # fmt: skip
     assert r.returncode == 2 and "run `zhibiao run` first" in r.stderr
