@@ -238,7 +238,8 @@ def cell_text(v: object, null_text: str = NULL_TEXT) -> str:
         return null_text
     if isinstance(v, float):
         return f"{v:.6g}" if abs(v) < 1e15 else f"{v:.6e}"
-    return str(v).replace("\n", " ")[:CELL_CHARS]
+    text = str(v).replace("\n", " ")
+    return text if len(text) <= CELL_CHARS else text[: CELL_CHARS - 1] + "…"  # cut, and seen to be
 
 
 class TableWriter(_Writer):
