@@ -177,11 +177,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
         _err(f"not a folder: {corpus}")
         return 2
 
-    def progress(i: int, n: int) -> None:
-        if not args.quiet and (i % 200 == 0 or i == n) and n >= 50:
-            print(f"  … extracted {i}/{n}", file=sys.stderr, flush=True)
+    from . import progress
 
-    summary = extract_corpus_to_jsonl(corpus, Path(args.facts), Path(args.docs), workers=args.workers, progress=progress)
+    with progress.RunProgress(enabled=not args.quiet):
+        summary = extract_corpus_to_jsonl(corpus, Path(args.facts), Path(args.docs), workers=args.workers,
+                                          progress=lambda i, n: progress.count("extracting", i, n))  # fmt: skip
     for q in summary.quarantined:
         _err(f"quarantined {q.path}: {q.reason}")
     print(f"{summary.documents} documents, {summary.facts} facts, {len(summary.quarantined)} quarantined "
