@@ -235,16 +235,26 @@ qualify row_number() over (partition by t.metric_id, t.unit, t.region, t.period 
 order by t.metric_id, t.unit, region, year
 """
 TARGETS_SQL = """
+with t as (
+    select t.*, (select min_by(o.fact_id, o.start_offset) from stg_metric_observation o
+                 where o.doc_id = t.actual_doc_id and o.kind = 'level' and o.region is not distinct from t.region
+                   and o.series_metric = t.series_metric and o.unit = t.unit and o.period_year = t.target_year
+                ) as actual_fact_id
+    from mart_target_tracking t
+)
 select * from (
 select t.region, coalesce(m.name, t.metric) as metric_name, t.target_period, t.target_value, t.unit, t.status,
        t.actual_value, t.pct_of_target, count(distinct t.target_doc_id) as n_documents, min(t.target_fact_id) as fact_id,
-       min(t.target_year) as target_year
-from mart_target_tracking t left join dim_metric m on m.metric_id = t.series_metric
+       min(t.actual_fact_id) as actual_fact_id, min(t.target_year) as target_year
+from t left join dim_metric m on m.metric_id = t.series_metric
 group by all)
 order by case status when 'missed' then 0 when 'met' then 1 else 2 end, target_year, region, metric_name
 """
 CONFLICTS_SQL = """
 select c.region, c.series_metric, c.kind, c.unit, c.period, c.doc_id, c.value, c.newest_doc_id, c.newest_value,
+       (select min_by(n.fact_id, n.start_offset) from stg_metric_observation n
+        where n.doc_id = c.newest_doc_id and n.series_metric = c.series_metric and n.kind = c.kind and n.unit = c.unit
+          and n.period = c.period and n.region is not distinct from c.region) as newest_fact_id,
        c.relative_difference, o.fact_id, o.surface_text, o.sentence, o.start_offset, o.end_offset, o.document_title,
        o.document_date
 from mart_cross_document c
@@ -275,7 +285,9 @@ def write_report(warehouse: Path, output: Path, now: dt.datetime | None = None, 
                                    count(f.fact_id) as facts
                               from dim_document d left join fct_metric_fact f using (doc_id)
                               group by all order by facts desc, d.doc_id limit {int(max_documents)}""")  # noqa: S608  # fmt: skip
-        target_facts = {r["fact_id"]: r for r in _dicts(con, FACT_SQL, [[t["fact_id"] for t in targets[:MAX_TARGET_ROWS]]])}
+        cited = [*(t[k] for t in targets[:MAX_TARGET_ROWS] for k in ("fact_id", "actual_fact_id")),
+                 *(c["newest_fact_id"] for c in conflicts[:MAX_CONFLICT_ROWS])]  # fmt: skip
+        facts = {r["fact_id"]: r for r in _dicts(con, FACT_SQL, [[f for f in cited if f]])}
     out = [f"<!doctype html><html lang='zh'><head><meta charset='utf-8'><title>zhibiao report</title><style>{CSS}</style></head><body>",
            "<h1>zhibiao 指标 report</h1>",
            f"<p class='meta'>Generated {now.strftime('%Y-%m-%d %H:%M:%S %Z')} from the warehouse "
@@ -313,10 +325,10 @@ def write_report(warehouse: Path, output: Path, now: dt.datetime | None = None, 
     if targets:
         rows = []
         for t in targets[:MAX_TARGET_ROWS]:
-            fact = target_facts.get(t["fact_id"])
             rows.append([_esc(t["region"]), _esc(t["metric_name"]), _esc(t["target_period"]),
-                         sources.link(fact, _fmt(t["target_value"])), _esc(t["unit"]),
-                         f"<span class='{_esc(t['status'])}'>{_esc(t['status'])}</span>", _fmt(t["actual_value"]),
+                         sources.link(facts.get(t["fact_id"]), _fmt(t["target_value"])), _esc(t["unit"]),
+                         f"<span class='{_esc(t['status'])}'>{_esc(t['status'])}</span>",
+                         sources.link(facts.get(t["actual_fact_id"]), _fmt(t["actual_value"])),
                          _fmt(t["pct_of_target"]), str(t["n_documents"])])  # fmt: skip
         out.append(_table(["region", "metric", "period", "target", "unit", "status", "actual", "% of target", "documents"],
                           rows, {3, 6, 7, 8}))  # fmt: skip
@@ -329,7 +341,8 @@ def write_report(warehouse: Path, output: Path, now: dt.datetime | None = None, 
     out.append("<h2>Conflicting figures across documents</h2>")
     if conflicts:
         rows = [[_esc(c["region"]), _esc(c["series_metric"]), _esc(c["kind"]), _esc(c["unit"]), _esc(c["period"]),
-                 _esc(c["doc_id"]), sources.link(c, _fmt(c["value"])), _esc(c["newest_doc_id"]), _fmt(c["newest_value"]),
+                 _esc(c["doc_id"]), sources.link(c, _fmt(c["value"])), _esc(c["newest_doc_id"]),
+                 sources.link(facts.get(c["newest_fact_id"]), _fmt(c["newest_value"])),
                  f"{100 * c['relative_difference']:.1f} %"] for c in conflicts[:MAX_CONFLICT_ROWS]]  # fmt: skip
         out.append(_table(["region", "metric", "kind", "unit", "period", "document", "value", "newest document",
                            "newest value", "difference"], rows, {6, 8, 9}))  # fmt: skip
