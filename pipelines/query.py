@@ -31,6 +31,7 @@ TABLE_WIDTH_ROWS = 1000  # table columns are as wide as the widest cell of the f
 CELL_CHARS = 80  # longest cell the table format prints (csv/json print values whole)
 _READ_TYPES = {"SELECT", "EXPLAIN", "PRAGMA", "CALL", "MULTI"}  # MULTI: PIVOT, which DuckDB runs as several
 _RESERVED_CATALOGS = {"memory", "system", "temp", "main"}
+EXPLAIN_COLUMNS = ["explain_key", "explain_value"]
 
 
 class QueryRefused(ValueError):
@@ -103,6 +104,11 @@ def write_relation(rel: duckdb.DuckDBPyRelation, out: IO[str], fmt: str, limit: 
         if nested:
             rel = rel.project(", ".join(f"{_ident(c)}::varchar as {_ident(c)}" if c in nested else _ident(c)
                                         for c in cols))  # fmt: skip
+    if fmt == "table" and cols == EXPLAIN_COLUMNS:
+        # A plan is a drawing on several lines: printed as it is, as the DuckDB CLI does.
+        for _, plan in rel.fetchall():
+            out.write(plan.rstrip("\n") + "\n")
+        return 1
     unlimited = limit is None or limit < 0
     if not unlimited:
         rel = rel.limit(limit + 1)  # one more, to tell whether rows were left out

@@ -59,6 +59,12 @@ def test_json_and_jsonl_round_trip_exact_values(seed_build):
     assert json.loads(sql(seed_build, "--format", "json", "select 1 as x where false").stdout) == []
 
 
+def test_a_plan_prints_as_drawn(seed_build):
+    r = sql(seed_build, "explain select region from fct_metric_fact where value > 1")
+    lines = r.stdout.splitlines()
+    assert r.returncode == 0 and len(lines) >= 5 and lines[0].startswith("╭") and "fct_metric_fact" in r.stdout
+
+
 def test_markdown_escapes_pipes(seed_build):
     r = sql(seed_build, "--format", "markdown", "select 'a|b' as x, null as y")
     assert r.stdout.splitlines() == ["| x | y |", "|---|---|", "| a\\|b | <null> |"]
