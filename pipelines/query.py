@@ -43,12 +43,11 @@ def analyst_connection(warehouse: Path, readable: list[Path] | None = None,
     """The warehouse, attached read-only, with only it and the folders in ``readable`` open to queries."""
     if not warehouse.is_file():
         raise FileNotFoundError(f"no warehouse at {warehouse}: run `zhibiao run` first")
-    # No progress bar: DuckDB draws it on stdout, in the middle of the result.
     con = duckdb.connect(":memory:", config={"memory_limit": memory_limit, "autoinstall_known_extensions": False,
                                               "autoload_known_extensions": False})  # fmt: skip
     try:
         dirs = [f"{p.absolute()}/" for p in readable or []]
-        con.execute("set enable_progress_bar = false")
+        con.execute("set enable_progress_bar = false")  # DuckDB draws it on stdout, in the middle of a result
         con.execute("set allowed_directories = ?", [dirs])
         con.execute("set allowed_paths = ?", [[str(warehouse.absolute())]])
         alias = warehouse.stem if warehouse.stem.lower() not in _RESERVED_CATALOGS else "warehouse"
@@ -173,7 +172,7 @@ class CsvWriter(_Writer):
 
     def close(self, n: int, cut_at: int | None) -> None:
         if self.writer is None:  # no rows: the header alone, written by the csv module
-            csv.writer(self.out, lineterminator="\n").writerow(self.cols)
+            csv.writer(self.out, lineterminator="\n", quoting=csv.QUOTE_ALL).writerow(self.cols)  # as pyarrow quotes it
             return
         self.writer.close()
         self._flush()

@@ -42,6 +42,7 @@ def test_csv_is_parsed_back_with_null_and_empty_string_apart(seed_build):
     assert len(rows) == 1 + 5 and rows[1][4] == 'a,"b"' and rows[1][5] == "[1, 2]"
     line = r.stdout.splitlines()[1]
     assert ',,"",' in line  # NULL: an empty field; the empty string: ""
+    assert sql(seed_build, "--format", "csv", "select 1 as a, 'x' as b where false").stdout == '"a","b"\n'
 
 
 def test_json_and_jsonl_round_trip_exact_values(seed_build):
