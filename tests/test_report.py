@@ -44,6 +44,7 @@ def test_a_chart_per_metric_with_axes_units_and_gridlines(report: str, seed_buil
         assert "unit: " in svg  # the axis names its unit
         assert len(re.findall(r'class="tick"', svg)) >= 4  # tick labels on the axes
         assert 'stroke="#e5e5e5"' in svg  # gridlines
+        assert svg.count("<circle") == len(re.findall(r'<a href="#f\d+"><circle', svg))  # every point has its source
     assert "5G基站数" in section and "unit: 个" in section and ">year<" in section
 
 
