@@ -82,7 +82,7 @@ class RunProgress:
         _current = self
         if self.live:
             self.bars.start()
-            self.step_task = self.bars.add_task("starting", total=None, rate="", is_step=True)
+            self.step_task = self.bars.add_task("starting Dagster", total=None, rate="", is_step=True)
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
@@ -107,6 +107,7 @@ class RunProgress:
         if self.live:
             if first:
                 self.tasks[stage] = self.bars.add_task(stage, total=total, rate=rate, is_step=False)
+                self.bars.tasks[-1].start_time = self.started[stage]  # the stage began before its first report
             self.bars.update(self.tasks[stage], completed=done, total=total, rate=rate)
         elif done >= total:
             self.console.print(f"  {stage} {done:,}/{total:,} in {elapsed:.1f} s" + (f" ({rate})" if rate else ""),
