@@ -1,4 +1,3 @@
--- description: One row per fact with its canonical metric id (or label), value in the canonical unit, region and period with where each came from (region_source, period_source: clause, sentence, paragraph, heading, document, inferred, none), the period's kind, first and last year, kind, qualifier and provenance (document, title, date, span, sentence).
 -- depends_on: stg_metric_observation
 -- materialized: view
 select
@@ -13,8 +12,6 @@ select
     qualifier,
     region,
     region_code,
-    region_source,
-    period_source,
     period,
     period_kind,
     period_year,

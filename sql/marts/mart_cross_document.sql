@@ -1,4 +1,3 @@
--- description: The same region x metric x kind x unit x period reported by more than one document (copies of a document count once): one row per document with its value (its most precise mention, then the first), the newest document's value, the relative difference to it, how it relates to the newest (newest, repeated: within 0.5%; revised: the newer, later-dated document says it corrects the figure; contradicted: otherwise), and whether the group holds a contradiction, with the reason. Linear in the facts, however many documents repeat a figure.
 -- depends_on: stg_metric_observation
 -- incremental_key: region, series_metric
 with per_doc as (

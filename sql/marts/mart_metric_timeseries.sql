@@ -1,4 +1,3 @@
--- description: Region x metric x kind x unit x period: the value from the most recent document reporting it (copies of a document count once), how many documents report it, the change against the period just before of the same kind (year after year, quarter after quarter, half after half, month after month, span after span; NULL where that period is not reported), for quarters, halves and months also against the same period a year before, and a flag with its reason where the figures contradict each other (a running total lower than an earlier report, or documents that disagree).
 -- depends_on: stg_metric_observation
 -- incremental_key: region, series_metric
 with obs as (

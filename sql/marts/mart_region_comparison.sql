@@ -1,4 +1,3 @@
--- description: One metric, kind and period across regions of one level (provinces with provinces, prefectures with prefectures), ranked by value (latest report per region); only where at least two regions report it in the same unit. A span (2021-2025) is compared with the same span only, never with a year. flagged: the region's figure is contradicted (see mart_metric_timeseries.flag_reason).
 -- depends_on: mart_metric_timeseries, dim_region
 with comparable as (
     select t.*, r.level as region_level,

@@ -1,4 +1,3 @@
--- description: Each target (力争…, 到2025年…) against the actual a later, different document reports for the same region, metric, unit and period (a copy of the target's document is the same document): met, missed or pending, and the share of the target reached. A ceiling (控制在…以内, qualifier less_than) is met at or below it. Figures that are no amount to reach (durations of a plan, counts of its parts: sql/seeds/not_a_target.csv) are left out.
 -- depends_on: stg_metric_observation
 -- incremental_key: region, series_metric
 with targets as (

@@ -1,4 +1,3 @@
--- description: One row per document with the document that stands for it among its copies: byte-identical files (same content hash) and the same body text republished under other page chrome in the same region (same text_fingerprint). The earliest-dated copy stands for all (then the smallest doc_id); copy_kind says how a row is a copy (exact or near), paths lists every file of the document.
 -- depends_on: dim_document
 -- materialized: view
 with keyed as (

@@ -1,4 +1,3 @@
--- description: One row per fact with its document's dates, a series key (the canonical metric id where the catalog knows the metric, else the label), the kind of its period (year, quarter, half, month, span) with first and last year and the keys of the period before and of the same period a year before, whether its document is a copy of another, a precision rank (label is the metric's name; exact, approximate, bound) and the unit of the last digit stated, that pick a document's figure among several for one key, and cues read from its sentence (running total, revision, not a target).
 -- depends_on: fct_metric_fact, dim_document, stg_document, dim_unit, dim_metric, running_total_cues, revision_cues, not_a_target
 -- materialized: view
 with facts as (
