@@ -256,7 +256,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         _err(str(e))
         return 2
     except duckdb.Error as e:
-        _err(f"cannot read the warehouse {args.warehouse}: {e}")
+        _err(f"cannot read the warehouse {args.warehouse}: {e} (made by an older zhibiao? `zhibiao run` brings it up to date)")
         return 1
     print(f"report written to {out.absolute()}")
     return 0

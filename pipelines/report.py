@@ -255,7 +255,7 @@ select c.region, c.series_metric, c.kind, c.unit, c.period, c.doc_id, c.value, c
        (select min_by(n.fact_id, n.start_offset) from stg_metric_observation n
         where n.doc_id = c.newest_doc_id and n.series_metric = c.series_metric and n.kind = c.kind and n.unit = c.unit
           and n.period = c.period and n.region is not distinct from c.region) as newest_fact_id,
-       c.relative_difference, o.fact_id, o.surface_text, o.sentence, o.start_offset, o.end_offset, o.document_title,
+       c.relative_difference, c.conflict_reason, o.fact_id, o.surface_text, o.sentence, o.start_offset, o.end_offset, o.document_title,
        o.document_date
 from mart_cross_document c
 left join stg_metric_observation o
@@ -343,9 +343,10 @@ def write_report(warehouse: Path, output: Path, now: dt.datetime | None = None, 
         rows = [[_esc(c["region"]), _esc(c["series_metric"]), _esc(c["kind"]), _esc(c["unit"]), _esc(c["period"]),
                  _esc(c["doc_id"]), sources.link(c, _fmt(c["value"])), _esc(c["newest_doc_id"]),
                  sources.link(facts.get(c["newest_fact_id"]), _fmt(c["newest_value"])),
-                 f"{100 * c['relative_difference']:.1f} %"] for c in conflicts[:MAX_CONFLICT_ROWS]]  # fmt: skip
+                 f"{100 * c['relative_difference']:.1f} %", _esc(c["conflict_reason"])]
+                for c in conflicts[:MAX_CONFLICT_ROWS]]  # fmt: skip
         out.append(_table(["region", "metric", "kind", "unit", "period", "document", "value", "newest document",
-                           "newest value", "difference"], rows, {6, 8, 9}))  # fmt: skip
+                           "newest value", "difference", "why"], rows, {6, 8, 9}))  # fmt: skip
         out.append(_cut_note(min(len(conflicts), MAX_CONFLICT_ROWS), len(conflicts), "conflicting figures",
                              "select * from mart_cross_document where conflict"))  # fmt: skip
     else:
