@@ -12,6 +12,8 @@ select
     qualifier,
     region,
     region_code,
+    region_source,
+    period_source,
     period,
     period_kind,
     period_year,
