@@ -1,4 +1,3 @@
--- description: Per document: facts by kind, figures skipped with the reason (reason), metrics covered, catalogued metrics, and whether it is a copy of another document (status copy, canonical_doc_id, copy_kind exact or near; n_paths: the files of the document); and one row per quarantined file with its reason.
 -- depends_on: fct_metric_fact, dim_document, stg_document, quarantine
 -- Facts are counted per document first, then joined: a join before the distinct counts cost twice as much.
 with per_doc as (
