@@ -42,7 +42,7 @@ def test_quiet_prints_nothing_but_errors(tmp_path: Path):
     (tmp_path / "not_a_folder").write_text("x")
     r = subprocess.run([*run_args(tmp_path), "-q", "--corpus", str(tmp_path / "not_a_folder")], capture_output=True,
                        text=True, env=env(tmp_path), timeout=300)  # fmt: skip
-    assert r.returncode == 2 and "corpus folder not found" in r.stderr and r.stdout == ""
+    assert r.returncode == 2 and "must be a folder" in r.stderr and r.stdout == ""
 
 
 def test_a_terminal_gets_a_live_bar_with_rate_and_eta_and_verbose_adds_dagsters_log(tmp_path: Path):
