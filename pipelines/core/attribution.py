@@ -579,7 +579,7 @@ def _previous_clause_subject(ctx: DocContext, clause_start: int, sent_start: int
 
 def _induced(clause_before: str) -> bool:
     """带动某地进出口120亿元: an amount a project brought about; but 带动全市规上企业超过8000家 states the whole
-    region's total (全市, 全省: a total), which is the metric's."""
+    region's total (全市, 全省: a total), and in 带动1000家企业上云 the figure counts the metric's own things."""
     m = _induced_re().search(clause_before)
     return m is not None and not WHOLE_REGION_RE.search(m.group())
 
@@ -587,7 +587,7 @@ def _induced(clause_before: str) -> bool:
 @cache
 def _induced_re() -> re.Pattern[str]:
     """带动某地进出口: the verb and up to a label's length before the figure, within its clause."""
-    return re.compile(rf"(?:{alternation(words('induced_verbs.txt'))})[^,;。]{{0,{MAX_LABEL}}}$")
+    return re.compile(rf"(?:{alternation(words('induced_verbs.txt'))})[^,;。]{{2,{MAX_LABEL}}}$")  # not 带动1000家企业上云
 
 
 @cache
