@@ -22,7 +22,8 @@ from .vocab import alternation, words
 
 # --- kind -----------------------------------------------------------------------------------
 _GROWTH_VERBS = "负增长|比增|比降|增长|增速|增幅|上涨|涨幅|提高|提升|上升|下降|下滑|降低|减少|回落|下跌|降幅|增加|扩大|缩小|收窄"
-GROWTH_RE = re.compile(rf"(?P<verb>{_GROWTH_VERBS})(?P<tail>[^,;。!?]{{0,8}})$")
+# The verb nearest the figure decides (增加值比上年下降10.3%: 下降, not the 增加 of 增加值).
+GROWTH_RE = re.compile(rf".*(?P<verb>{_GROWTH_VERBS})(?P<tail>[^,;。!?]{{0,8}})$")
 FALL_WORDS = ("负增长", "比降", "下降", "下滑", "降低", "减少", "回落", "下跌", "降幅", "缩小", "收窄")
 DIFF_SIGN_RE = re.compile(r"(高于|低于|快于|慢于|多于|少于|提高|提升|增加|下降|降低|减少|回落|缩小|收窄|扩大)")
 DIFF_FALL = ("低于", "慢于", "少于", "下降", "降低", "减少", "回落", "缩小", "收窄")
