@@ -50,12 +50,12 @@ PERIOD_TAIL_RE = re.compile(
 TARGET_LEAD_RE = re.compile(r"目标(?:是|为)?:")
 BASE_GAP_RE = re.compile(r"(?:末|底)?的")
 PAST_RE = re.compile(r"已|累计|截至|截止|实现了|完成了|建成了|达到了|先后")
-# A figure summed over a span (累计建成, 五年共新增, 年均): of the whole span, not of its last year.
 CUE_WINDOW = 60
 WHOLE_REGION_RE = re.compile(r"全[省市区州县国]")
 REGION_REACH = 400  # a statement's subject is named within this many characters before its figure
 LEAD_REACH = 24  # lead words before a clause's subject (其中, 在, 截至目前) are short
 FRAME_WINDOW = 80  # 在…的情况下 spans a few dozen characters
+# A figure summed over a span (累计建成, 五年共新增, 年均): of the whole span, not of its last year.
 RUNNING_TOTAL_RE = re.compile(r"累计|总计|合计|(?<!公)共(?![同享建])|年均|平均")  # not 公共, 共同, 共享
 BOOK_ONLY_RE = re.compile(r"《[^》\n]{0,80}》")
 BOOK_TITLE_RE = re.compile(r"《[^》\n]{0,60}》|“[^”\n]{0,30}”")
@@ -695,8 +695,8 @@ def attribute(mentions: list[Mention], ctx: DocContext, catalog: MetricCatalog |
         if not label:
             # 旅游收入创历史新高,达到860亿元: the clause before, if it has no figure, says what is measured
             figure_before = clause[0] < 2 or prev_end >= ctx.bounds.clause(clause[0] - 2)[0]
-            opener = "" if figure_before else _previous_clause_subject(ctx, clause[0], s_start)
-            label = opener or prev_subject or _previous_clause_subject(ctx, clause[0], s_start) or m.unit
+            before_subject = _previous_clause_subject(ctx, clause[0], s_start)
+            label = ("" if figure_before else before_subject) or prev_subject or before_subject or m.unit
         if subject and kind in ("level", "target", "growth") and (m.dimension != "duration" or not prev_subject):
             prev_subject = subject
         if kind != "difference" and m.dimension != "duration":

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from .layout import (
@@ -23,11 +23,10 @@ from .layout import (
     Line,
     SpanSet,
     dateline_re,
-    dateline_spans,
     genre_of_title,
 )
 from .metadata import DocRecord, date_of
-from .periods import COMPARISON_BEFORE, Period, find_periods
+from .periods import COMPARISON_BEFORE, QUARTER_NUMBERS, Period, find_periods
 from .regions import Region, gazetteer
 from .vocab import alternation, rows, words
 
@@ -42,7 +41,6 @@ _OPENER_WINDOW = 16
 _OPENER_START = 6  # the period stands within the first characters (刚刚过去的2025年)
 _CLAUSE_WINDOW = 60
 _PART_OPENER_RE = re.compile(r"(?:今年|本年|全年)?(?P<h>上|下)半年|(?:今年)?第?(?P<q>[一二三四1-4])季度")
-_CN_Q = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 COMPARED_AFTER = ("相比", "同期相比", "同期")
 _SENTENCE_SPLIT_RE = re.compile(r"(?<=[。!?])")
 _INTERJECTION_RE = re.compile(r"^[^,。!?]{1,6}!")  # 各位代表!
@@ -167,7 +165,7 @@ def build_context(norm: str, layout: Layout, record: DocRecord, region: Region |
     reported = [p.last_year for p in periods if "-" not in p.label and p.last_year <= 2100
                 and not _target_date(norm, p.start)]  # fmt: skip
     inferred = None if year else max(reported, default=None)
-    datelines = dateline_spans(layout)
+    datelines = layout.datelines
     return DocumentContext(
         record, layout, region, genre, year, inferred, sections=sections(norm, layout, genre, year, _early_report(record, genre)),
         place_paragraphs=place_paragraphs(layout, region), furniture=SpanSet(layout.furniture()),
@@ -210,7 +208,7 @@ def sections(norm: str, layout: Layout, genre: str | None, year: int | None, ear
             if sec.top:
                 top = sec
             future = sec.future
-            out.append(Section(sec.start, sec.period, sec.last_year, sec.source, sec.future, sec.top, span))
+            out.append(replace(sec, span=span))
         elif ln.role == PARAGRAPH:
             if NUMBERED_RE.match(ln.text) and out and out[-1].source == "paragraph" and top is not None:
                 # (一)产业转型…: a numbered item goes back to its section's period after an aside (十四五以来…)
@@ -315,7 +313,7 @@ def _opener(text: str, genre: str | None, year: int | None, relative_only: bool 
     part = None if relative_only else _PART_OPENER_RE.search(text[:_OPENER_START + 6])
     if part:
         return (f"{year}H{1 if part.group('h') == '上' else 2}" if part.group("h")
-                else f"{year}Q{_CN_Q[part.group('q')]}"), year  # fmt: skip
+                else f"{year}Q{QUARTER_NUMBERS[part.group('q')]}"), year  # fmt: skip
     pattern, table = _relative_openers()
     m = pattern.match(head)
     if m and genre == WORK_REPORT:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 import regex
 
@@ -52,13 +52,13 @@ SALUTATION_RE = regex.compile(r"^(?:尊敬的)?[\p{Han}·、]{2,24}?[:：]$")
 NUMBERED_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d+[.、])")
 TOP_HEADING_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+[章部分节])")
 HEADING_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d+[.、]|第[一二三四五六七八九十]+)")
-_HEADER_LIMIT = 40
+_HEADER_LIMIT = 40  # lines: a header longer than this is not a header
 _TITLE_MAX = 80  # a longer line is text, not a title or a header field
 _DIGIT_RE = re.compile(r"\d")  # a menu has no figures: 杭州 2.1万亿元 宁波 1.8万亿元 is a table row
 _URL_RE = re.compile(r"(?:https?://|www\.)[\w.-]+")
 _SPACED_RE = re.compile(r"^(?:\S )+\S$")  # 政 府 工 作 报 告: a title set with a space after each character
 _MENU_SPLIT_RE = re.compile(r"[\s|｜/·>]+")
-TITLE_OPENERS = ("关于",)  # how a reply's or a proposal's title begins  # lines: a header longer than this is not a header
+TITLE_OPENERS = ("关于",)  # how a reply's or a proposal's title begins
 
 
 @cache
@@ -121,6 +121,12 @@ class Layout:
 
     def header_lines(self) -> list[Line]:
         return self.lines[: self.body]
+
+    @cached_property
+    def datelines(self) -> list[tuple[int, int]]:
+        """新华社北京3月5日电, 央广网某地9月15日消息: where the reporter filed, at the start of the body (read once,
+        by metadata and by the document context)."""
+        return [(ln.start, ln.start + m.end()) for ln in self.body_lines()[:3] if (m := dateline_re().match(ln.text))]
 
     def body_lines(self) -> list[Line]:
         return self.lines[self.body :]
@@ -303,10 +309,9 @@ def _is_kicker_or_subtitle(text: str) -> bool:
 
 def _find_signer(header: list[Line]) -> tuple[Line | None, str, str]:
     for ln in header:
-        if ln.role in ("", SIGNER, SESSION):
-            m = _signer_re().search(ln.text)
-            if m and (ln.role == SIGNER or ln.role == SESSION):
-                return ln, m.group("org"), m.group("role")
+        m = _signer_re().search(ln.text) if ln.role in (SIGNER, SESSION) else None
+        if m:
+            return ln, m.group("org"), m.group("role")
     return None, "", ""
 
 
@@ -331,11 +336,6 @@ def dateline_re() -> regex.Pattern[str]:
     """新华社北京3月5日电, 某某新闻杭州7月20日讯 (记者 某某): an outlet and a place, a date, 电/讯/消息, and the
     reporters' names; by its shape, so that no list of outlets is needed."""
     return regex.compile(r"^[(（【]?[\p{Han}A-Za-z]{2,12}?\d{1,2}月\d{1,2}日(?:电|讯|消息)\s*(?:\([^)]{0,30}\))?")
-
-
-def dateline_spans(layout: Layout) -> list[tuple[int, int]]:
-    """新华社北京3月5日电, 央广网某地9月15日消息: where the reporter filed, at the start of the body."""
-    return [(ln.start, ln.start + m.end()) for ln in layout.body_lines()[:3] if (m := dateline_re().match(ln.text))]
 
 
 class SpanSet:

@@ -25,7 +25,6 @@ from .layout import (
     SpanSet,
     build_layout,
     dateline_re,
-    dateline_spans,
 )
 from .numerals import CN_DIGIT_CHARS, parse_chinese_integer
 from .regions import NATIONAL_CODE, PROVINCE_ABBREVIATIONS, Gazetteer, Region, RegionMention, gazetteer
@@ -393,7 +392,7 @@ def parse_metadata(doc_id: str, norm: str, gaz: Gazetteer, mentions: list[Region
     if mentions is None:
         mentions = gaz.mentions(norm)
     # 新华社北京…电 and 来源: 某日报 name where a reporter filed and who published: not the document's subject
-    aside = SpanSet(dateline_spans(layout) + layout.furniture())
+    aside = SpanSet(layout.datelines + layout.furniture())
     mentions = [rm for rm in mentions if not aside.covers(rm.start, rm.end)]
     # the title's own agency (某局关于…, 国家统计局:…) before a header agency line, which may be the site's owner;
     # header fields (来源: 某日报) name a publisher, not the document's place

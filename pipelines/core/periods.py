@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from .numerals import CN_DIGIT_CHARS, parse_chinese_integer
 from .text import finditer_at
 
-_CN_Q = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+QUARTER_NUMBERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 # A year: 19xx/20xx, or in Chinese numerals 一九xx/二〇xx (the fixed first two characters keep the
 # pattern from being tried at every numeral of the text).
 YEAR = rf"(?:(?:19|20)\d{{2}}|(?:一九|二[〇零○])[{CN_DIGIT_CHARS}]{{2}})"
@@ -66,7 +66,7 @@ def find_periods(norm: str) -> list[Period]:
                 continue
             label = str(y)
             if m.group("q"):
-                label = f"{y}Q{_CN_Q[m.group('q')]}"
+                label = f"{y}Q{QUARTER_NUMBERS[m.group('q')]}"
             elif m.group("h"):
                 label = f"{y}H{1 if m.group('h') == '上' else 2}"
             elif m.group("m") and 1 <= int(m.group("m")) <= 12:
@@ -105,5 +105,5 @@ def parts_of_year(norm: str) -> list[tuple[int, str]]:
         if before.endswith("前"):
             out.append((m.start(), ""))  # a running total: the year itself, whatever quarter came before
         else:
-            out.append((m.start(), f"H{1 if m.group('h') == '上' else 2}" if m.group("h") else f"Q{_CN_Q[m.group('q')]}"))
+            out.append((m.start(), f"H{1 if m.group('h') == '上' else 2}" if m.group("h") else f"Q{QUARTER_NUMBERS[m.group('q')]}"))
     return out
