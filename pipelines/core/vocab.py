@@ -1,7 +1,16 @@
 """Vocabularies of the core, read from the data files under ``pipelines/core/data``.
 
-Word lists are data an analyst can extend: one entry per line (``.txt``) or per row (``.csv``), ``#``
-starts a comment line. Each file holds one concept; code builds its patterns from them.
+Three kinds of file, each holding one concept:
+
+- ``.txt``: a word list, one entry per line;
+- ``.csv``: rows with a header line (``#`` starts a comment line in both);
+- ``.toml``: named word lists (arrays), tables (mappings) and regex patterns (strings) of one concept.
+  A pattern may refer to another by name: ``{name}`` is a word list or pattern of the same file,
+  ``{file.name}`` one of another ``.toml`` file, and ``{file}`` (no dot, not a name of the same file) the
+  ``file.txt`` word list. A referenced word list becomes an alternation of its literal words, longest first;
+  a referenced pattern is inserted as a non-capturing group. Regex quantifiers (``{2}``, ``{1,4}``) hold only
+  digits, so they never read as references. The extractors compose their regexes from these names, as
+  Microsoft Recognizers-Text keeps ``Patterns/Chinese/*.yaml`` apart from its extractors.
 """
 
 from __future__ import annotations
@@ -9,8 +18,12 @@ from __future__ import annotations
 import csv
 import io
 import re
+import tomllib
 from functools import cache
 from importlib import resources
+from typing import Any
+
+_REFERENCE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_]*))?\}")
 
 
 def _data(name: str) -> str:
@@ -38,3 +51,71 @@ def rows(name: str) -> tuple[dict[str, str], ...]:
 def alternation(items: tuple[str, ...] | list[str]) -> str:
     """A regex alternation of literal words, longest first (so 工作报告 is tried before 报告)."""
     return "|".join(re.escape(w) for w in sorted(set(items), key=len, reverse=True))
+
+
+@cache
+def _toml(file: str) -> dict[str, Any]:
+    return tomllib.loads(_data(f"{file}.toml"))
+
+
+def _entry(file: str, name: str) -> Any:
+    doc = _toml(file)
+    if name not in doc:
+        raise KeyError(f"{name!r} is not defined in pipelines/core/data/{file}.toml")
+    return doc[name]
+
+
+def terms(file: str, name: str) -> tuple[str, ...]:
+    """The word list ``name`` of ``file.toml``, in file order."""
+    value = _entry(file, name)
+    if not isinstance(value, list):
+        raise TypeError(f"{file}.toml: {name!r} is not a word list")
+    return tuple(value)
+
+
+def table(file: str, name: str) -> dict[str, Any]:
+    """The table (mapping) ``name`` of ``file.toml``."""
+    value = _entry(file, name)
+    if not isinstance(value, dict):
+        raise TypeError(f"{file}.toml: {name!r} is not a table")
+    return dict(value)
+
+
+@cache
+def pattern(file: str, name: str) -> str:
+    """The regex source of ``name`` in ``file.toml``, its references resolved (a word list: its alternation)."""
+    return _resolve(file, name, ())
+
+
+def regex(file: str, name: str, flags: int = 0) -> re.Pattern[str]:
+    """``pattern(file, name)``, compiled."""
+    return _compiled(file, name, flags)
+
+
+@cache
+def _compiled(file: str, name: str, flags: int) -> re.Pattern[str]:
+    return re.compile(pattern(file, name), flags)
+
+
+def _resolve(file: str, name: str, trail: tuple[tuple[str, str], ...]) -> str:
+    if (file, name) in trail:
+        cycle = " -> ".join(f"{f}.{n}" for f, n in (*trail, (file, name)))
+        raise ValueError(f"patterns refer to each other in a cycle: {cycle}")
+    value = _entry(file, name)
+    if isinstance(value, list):
+        return alternation(value)
+    if not isinstance(value, str):
+        raise TypeError(f"{file}.toml: {name!r} is neither a pattern nor a word list")
+    here = (*trail, (file, name))
+
+    def expand(m: re.Match[str]) -> str:
+        first, second = m.group(1), m.group(2)
+        if second is not None:
+            target = (first, second)
+        elif first in _toml(file):
+            target = (file, first)
+        else:
+            return f"(?:{alternation(words(f'{first}.txt'))})"
+        return f"(?:{_resolve(*target, here)})"
+
+    return _REFERENCE.sub(expand, value)
