@@ -62,9 +62,21 @@ def _cases() -> list[pytest.param]:
     return out
 
 
-def test_case_ids_are_unique_and_every_known_gap_names_a_case() -> None:
+CASE_KEYS = {"id", "why", "text", "select", "numeral", "integer", "number", *FACT_KEYS, *MENTION_KEYS}
+ITEM_KEYS = {"text", "occurrence", "value", "value_high", "unit", "qualifier", "kind", "metric", "metric_contains",
+             "metric_startswith", "metric_id", "region", "region_code", "region_source", "period", "period_source"}  # fmt: skip
+
+
+def test_spec_files_are_well_formed() -> None:
+    """Unique ids, a why in every case, no unknown key (a misspelt key would check nothing), known gaps that exist."""
+    cases = [p.values[0] for p in _cases()]
     ids = [p.id for p in _cases()]
     assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    assert all(c.get("why", "").strip() for c in cases), [c["id"] for c in cases if not c.get("why", "").strip()]
+    assert not {k for c in cases for k in c} - CASE_KEYS
+    items = [w for c in cases for k in ("facts", "all_facts", "mentions", "mentions_include") for w in c.get(k, [])]
+    items += [c[k] for c in cases for k in ("select", "every_fact") if k in c]
+    assert not {k for w in items for k in w} - ITEM_KEYS
     assert not set(_known_gaps()) - set(ids), "known_gaps.csv names cases that do not exist"
 
 
