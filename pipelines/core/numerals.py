@@ -1,32 +1,37 @@
 """Exact parsing of Arabic, Chinese and mixed numerals.
 
-Values are ``Decimal`` so that ``1456.8万`` is 14568000 exactly, with no float drift.
+Values are ``Decimal`` so that ``1456.8万`` is 14568000 exactly, with no float drift. The characters of
+Chinese digits and units and their values are in ``data/numerals.toml``.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-CN_DIGITS: dict[str, int] = {
-    "零": 0, "〇": 0, "○": 0, "O": 0,
-    "一": 1, "壹": 1, "幺": 1,
-    "二": 2, "两": 2, "贰": 2, "貳": 2, "兩": 2,
-    "三": 3, "叁": 3, "參": 3,
-    "四": 4, "肆": 4,
-    "五": 5, "伍": 5,
-    "六": 6, "陆": 6, "陸": 6,
-    "七": 7, "柒": 7,
-    "八": 8, "捌": 8,
-    "九": 9, "玖": 9,
-}  # fmt: skip
-# Units inside a section (below 万) and the section multipliers.
-CN_SMALL_UNITS: dict[str, int] = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
-CN_BIG_UNITS: dict[str, int] = {"万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8}
+from .vocab import table, terms
 
-# Character classes for the patterns (digits exclude the letter O, which only appears in years).
-CN_DIGIT_CHARS = "零〇○一壹二两贰三叁四肆五伍六陆七柒八捌九玖"
-CN_UNIT_CHARS = "十拾百佰千仟万萬亿億"
+_VALUES: dict[str, int] = table("numerals", "values")
+WAN = _VALUES["ten_thousands"]
+YI = _VALUES["hundred_millions"]
+
+
+def _characters(low: int, high: int) -> dict[str, int]:
+    """Every character of the numeral lists whose value is in [low, high), with that value."""
+    return {ch: value for name, value in _VALUES.items() if low <= value < high for ch in terms("numerals", name)}
+
+
+# The digits the text patterns seek (not the letter O, which only appears in years), and the units inside
+# a section (below 万) and the section multipliers.
+_SOUGHT_DIGITS = _characters(0, 10)
+CN_DIGITS: dict[str, int] = _SOUGHT_DIGITS | table("numerals", "unsought_digits")
+CN_SMALL_UNITS: dict[str, int] = _characters(10, WAN)
+CN_BIG_UNITS: dict[str, int] = _characters(WAN, 10 * YI)
+
+# Character classes for the patterns.
+CN_DIGIT_CHARS = "".join(_SOUGHT_DIGITS)
+CN_UNIT_CHARS = "".join(CN_SMALL_UNITS) + "".join(CN_BIG_UNITS)
 CN_NUMERAL_CHARS = CN_DIGIT_CHARS + CN_UNIT_CHARS
+DECIMAL_POINT = terms("numerals", "decimal_point")[0]
 
 
 def parse_chinese_integer(s: str) -> int | None:
@@ -38,67 +43,101 @@ def parse_chinese_integer(s: str) -> int | None:
     if not s:
         return None
     if all(ch in CN_DIGITS for ch in s):
-        if len(s) == 1:
-            return CN_DIGITS[s]
-        # 二〇二二 style: positional digits. Two-digit forms like 三五 mean "three or five": reject.
-        if len(s) >= 3 or any(CN_DIGITS[ch] == 0 for ch in s):
-            return int("".join(str(CN_DIGITS[ch]) for ch in s))
-        return None
-    total = 0  # completed 亿 groups
-    section = 0  # value below the current 亿, including 万 groups
-    small = 0  # value below the current 万
-    digit: int | None = None
-    last_small_unit = 0
-    last_big_unit = 0
-    zero_seen = False
+        return _positional(s)
+    numeral = _Numeral()
     for ch in s:
         if ch in CN_DIGITS:
-            d = CN_DIGITS[ch]
-            if d == 0:
-                zero_seen = True
-                if digit is not None:
-                    return None
-                continue
-            if digit is not None:
-                return None  # two digits in a row: 十四五 is a name, not a number
-            digit = d
+            well_formed = numeral.add_digit(CN_DIGITS[ch])
         elif ch in CN_SMALL_UNITS:
-            unit = CN_SMALL_UNITS[ch]
-            if last_small_unit and unit >= last_small_unit:
-                return None  # 百千 is not a numeral
-            if digit is None:
-                if (ch not in "十拾" or small) and (small or section or total):
-                    return None
-                digit = 1  # 十五 = 15, 百 = 100
-            small += digit * unit
-            digit = None
-            last_small_unit = unit
-            zero_seen = False
-        else:  # 万 or 亿
-            unit = CN_BIG_UNITS[ch]
-            group = small + (digit or 0)
-            if group == 0 and not (section or total):
-                group = 1  # 万 alone = 10000
-            if unit == 10**8:
-                # 五万亿 multiplies the 万 section; 一万亿零一亿 adds a second 亿 group to the first.
-                total = total + (section + group) * unit if section + group else total * unit
-                section = 0
-            else:
-                if last_big_unit == 10**4 and group == 0:
-                    return None
-                section += group * unit
-            small = 0
-            digit = None
-            last_small_unit = 0
-            last_big_unit = unit
-            zero_seen = False
-    if digit is not None:
-        if last_small_unit and not zero_seen:
-            digit *= last_small_unit // 10  # 三千五 = 3500
-        elif last_big_unit and not last_small_unit and not zero_seen and not small:
-            digit *= last_big_unit // 10  # 一万二 = 12000
-        small += digit
-    return total + section + small
+            well_formed = numeral.add_small_unit(CN_SMALL_UNITS[ch])
+        else:
+            well_formed = numeral.add_big_unit(CN_BIG_UNITS[ch])
+        if not well_formed:
+            return None
+    return numeral.value()
+
+
+def _positional(s: str) -> int | None:
+    """二〇二二: digits only, read digit by digit. Two-digit forms like 三五 mean "three or five": None."""
+    if len(s) == 1:
+        return CN_DIGITS[s]
+    if len(s) >= 3 or any(CN_DIGITS[ch] == 0 for ch in s):
+        return int("".join(str(CN_DIGITS[ch]) for ch in s))
+    return None
+
+
+class _Numeral:
+    """A Chinese numeral with units, read left to right; each ``add_`` step says whether it is still
+    well formed."""
+
+    __slots__ = ("big_unit", "digit", "section", "small", "small_unit", "total", "zero_seen")
+
+    def __init__(self) -> None:
+        self.total = 0  # completed 亿 groups
+        self.section = 0  # value below the current 亿, including 万 groups
+        self.small = 0  # value below the current 万
+        self.digit: int | None = None  # a digit waiting for its unit
+        self.small_unit = 0  # the last unit below 万 of this group
+        self.big_unit = 0  # the last 万 or 亿
+        self.zero_seen = False
+
+    def add_digit(self, d: int) -> bool:
+        """A digit; a zero only marks a gap (两百零五)."""
+        if d == 0:
+            self.zero_seen = True
+            return self.digit is None
+        if self.digit is not None:
+            return False  # two digits in a row: 十四五 is a name, not a number
+        self.digit = d
+        return True
+
+    def add_small_unit(self, unit: int) -> bool:
+        """十, 百 or 千 multiplies the digit before it; alone, 十五 = 15 and 百 = 100."""
+        if self.small_unit and unit >= self.small_unit:
+            return False  # 百千 is not a numeral
+        digit = self.digit
+        if digit is None:
+            if (unit != 10 or self.small) and (self.small or self.section or self.total):
+                return False
+            digit = 1
+        self.small += digit * unit
+        self.digit = None
+        self.small_unit = unit
+        self.zero_seen = False
+        return True
+
+    def add_big_unit(self, unit: int) -> bool:
+        """万 or 亿 multiplies the group before it (万 alone = 10000)."""
+        group = self.small + (self.digit or 0)
+        if group == 0 and not (self.section or self.total):
+            group = 1
+        if unit == YI:
+            # 五万亿 multiplies the 万 section; 一万亿零一亿 adds a second 亿 group to the first.
+            self.total = self.total + (self.section + group) * unit if self.section + group else self.total * unit
+            self.section = 0
+        else:
+            if self.big_unit == WAN and group == 0:
+                return False
+            self.section += group * unit
+        self.small = 0
+        self.digit = None
+        self.small_unit = 0
+        self.big_unit = unit
+        self.zero_seen = False
+        return True
+
+    def value(self) -> int:
+        """The value; a last digit without a unit counts in the unit below the last one (三千五 = 3500,
+        一万二 = 12000)."""
+        small = self.small
+        if self.digit is not None:
+            digit = self.digit
+            if self.small_unit and not self.zero_seen:
+                digit *= self.small_unit // 10
+            elif self.big_unit and not self.small_unit and not self.zero_seen and not small:
+                digit *= self.big_unit // 10
+            small += digit
+        return self.total + self.section + small
 
 
 def multiplier_value(s: str) -> int | None:
@@ -126,8 +165,8 @@ def parse_arabic(s: str) -> Decimal | None:
 
 def parse_chinese_decimal(s: str) -> Decimal | None:
     """Parse a Chinese numeral with an optional 点 decimal part: 三点五 = 3.5, 十二点零五 = 12.05."""
-    if "点" in s:
-        whole, _, frac = s.partition("点")
+    if DECIMAL_POINT in s:
+        whole, _, frac = s.partition(DECIMAL_POINT)
         w = parse_chinese_integer(whole) if whole else 0
         if w is None or not frac or any(ch not in CN_DIGITS for ch in frac):
             return None
