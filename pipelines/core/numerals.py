@@ -6,6 +6,7 @@ Chinese digits and units and their values are in ``data/numerals.toml``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 from .vocab import table, terms
@@ -44,15 +45,12 @@ def parse_chinese_integer(s: str) -> int | None:
         return None
     if all(ch in CN_DIGITS for ch in s):
         return _positional(s)
+    if len(s) == 1:
+        return CN_SMALL_UNITS.get(s) or CN_BIG_UNITS[s]  # a unit alone (十, 万): most numerals with a unit
     numeral = _Numeral()
     for ch in s:
-        if ch in CN_DIGITS:
-            well_formed = numeral.add_digit(CN_DIGITS[ch])
-        elif ch in CN_SMALL_UNITS:
-            well_formed = numeral.add_small_unit(CN_SMALL_UNITS[ch])
-        else:
-            well_formed = numeral.add_big_unit(CN_BIG_UNITS[ch])
-        if not well_formed:
+        step, value = _STEPS[ch]
+        if not step(numeral, value):
             return None
     return numeral.value()
 
@@ -138,6 +136,14 @@ class _Numeral:
                 digit *= self.big_unit // 10
             small += digit
         return self.total + self.section + small
+
+
+# The step each character is read with, and its value (one look-up a character on the hot path).
+_STEPS: dict[str, tuple[Callable[[_Numeral, int], bool], int]] = {
+    **{ch: (_Numeral.add_digit, v) for ch, v in CN_DIGITS.items()},
+    **{ch: (_Numeral.add_small_unit, v) for ch, v in CN_SMALL_UNITS.items()},
+    **{ch: (_Numeral.add_big_unit, v) for ch, v in CN_BIG_UNITS.items()},
+}
 
 
 def multiplier_value(s: str) -> int | None:
