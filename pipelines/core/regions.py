@@ -10,6 +10,7 @@ document's own area (全省, 我市, 本县) are found here and resolved by the 
 from __future__ import annotations
 
 import bisect
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -63,38 +64,13 @@ class RegionMention:
 
 class Gazetteer:
     def __init__(self) -> None:
-        self.by_code: dict[str, Region] = {NATIONAL_CODE: Region(NATIONAL_CODE, NATIONAL, "national")}
-        for code, name in DIVISION_DATA.items():
-            if code.endswith("0000"):
-                level = "province"
-            elif code.endswith("00"):
-                level = "prefecture"
-            else:
-                level = "county"
-            self.by_code[code] = Region(code, name, level)
-        names: dict[str, str] = {}
-        shared: dict[str, list[str]] = {}
-        counts: dict[str, int] = {}
-        for r in self.by_code.values():
-            counts[r.name] = counts.get(r.name, 0) + 1
-        for code, r in self.by_code.items():
-            if r.level == "national" or r.name in _COMMON_WORDS:
-                continue  # 城区, 郊区: common words
-            if r.level == "county" and counts[r.name] > 1:
-                shared.setdefault(r.name, []).append(code)  # 鼓楼区: which one, the document must say
-                continue
-            names.setdefault(r.name, code)
-            if r.level in ("province", "prefecture"):
-                for short in _short_names(r.name):
-                    if len(short) >= 2 and short not in names:
-                        names[short] = code
-        self.names = names
-        self.shared = {n: tuple(self.by_code[c] for c in codes) for n, codes in shared.items() if n not in names}
+        self.by_code = _divisions()
+        self.names, self.shared = _names(self.by_code)
         self.self_refs = self_words()
         self.macro = frozenset(words("macro_regions.txt"))
         self.not_before = frozenset(words("self_reference_not_before.txt"))
         self.county_shorts: dict[str, list[Region]] = {}  # built on first use: only header look-ups need it
-        self.words = [*names, *self.shared, *self.self_refs, *COUNTRY, *self.macro]
+        self.words = [*self.names, *self.shared, *self.self_refs, *COUNTRY, *self.macro]
         # The text scan: an Aho-Corasick automaton, leftmost-longest (one pass in native code; a Python
         # loop over candidate characters or a trie regex is 5 to 50 times slower on Chinese text).
         self.automaton = ahocorasick_rs.AhoCorasick(self.words, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
@@ -179,6 +155,40 @@ class Gazetteer:
             if len(inside) == 1:
                 return inside[0]
         return None
+
+
+def _divisions() -> dict[str, Region]:
+    """Every division by its code, with its level read from the code (110000 a province, 110100 a prefecture)."""
+    by_code = {NATIONAL_CODE: Region(NATIONAL_CODE, NATIONAL, "national")}
+    for code, name in DIVISION_DATA.items():
+        if code.endswith("0000"):
+            level = "province"
+        elif code.endswith("00"):
+            level = "prefecture"
+        else:
+            level = "county"
+        by_code[code] = Region(code, name, level)
+    return by_code
+
+
+def _names(by_code: dict[str, Region]) -> tuple[dict[str, str], dict[str, tuple[Region, ...]]]:
+    """The names found in text, each with the code it stands for (provinces and prefectures also by their
+    short names), and the county names several cities share (鼓楼区), each with the counties it may be."""
+    names: dict[str, str] = {}
+    shared: dict[str, list[str]] = {}
+    counts = Counter(r.name for r in by_code.values())
+    for code, r in by_code.items():
+        if r.level == "national" or r.name in _COMMON_WORDS:
+            continue  # 城区, 郊区: common words
+        if r.level == "county" and counts[r.name] > 1:
+            shared.setdefault(r.name, []).append(code)  # 鼓楼区: which one, the document must say
+            continue
+        names.setdefault(r.name, code)
+        if r.level in ("province", "prefecture"):
+            for short in _short_names(r.name):
+                if len(short) >= 2 and short not in names:
+                    names[short] = code
+    return names, {n: tuple(by_code[c] for c in codes) for n, codes in shared.items() if n not in names}
 
 
 def _short_names(name: str) -> list[str]:
