@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections import Counter
 from dataclasses import asdict, dataclass
-from functools import lru_cache
-from importlib import resources
+from functools import cache
 
 import regex
 
@@ -26,50 +23,59 @@ from .layout import (
     build_layout,
     dateline_re,
 )
-from .numerals import CN_DIGIT_CHARS, parse_chinese_integer
+from .numerals import parse_chinese_integer
 from .regions import NATIONAL_CODE, PROVINCE_ABBREVIATIONS, Gazetteer, Region, RegionMention, gazetteer
-from .vocab import rows, words
+from .vocab import pattern, rows, table, terms, words
 
-CN_NUM = "一二三四五六七八九十"
-AGENCY_SUFFIX = r"(?:调查队|局|厅|委员会|委|办公室|办公厅|人民政府|政府|中心|部|院|署|处|办|管委会|协会)"
-AGENCY_RE = regex.compile(rf"^[\p{{Han}}()]{{2,30}}{AGENCY_SUFFIX}$")
-JUNK_RE = regex.compile(
-    r"买球|网站|下载|打印|首页|当前位置|您的位置|分享到|字号|关闭窗口|扫一扫|收藏|浏览次数|责编|版式|审核|监制|"
-    r"特别声明|主办单位|访问量|返回顶部|\bEnd\b|>>|›"
-)
-DATE_CN_RE = regex.compile(
-    rf"(?P<y>(?:19|20)\d{{2}}|[{CN_DIGIT_CHARS}]{{4}})\s*年\s*(?P<m>\d{{1,2}}|[{CN_NUM}]{{1,3}})\s*月\s*"
-    rf"(?P<d>\d{{1,2}}|[{CN_NUM}]{{1,3}})\s*[日号]"
-)
+
+def _regex(file: str, name: str) -> regex.Pattern[str]:
+    """A pattern of the data files, compiled by the regex module (for [[:Han:]])."""
+    return regex.compile(pattern(file, name))
+
+
+def _word(file: str, name: str) -> str:
+    """The one word of a one-word list (届, 号, 国务院) that code needs as well as a pattern."""
+    return terms(file, name)[0]
+
+
+AGENCY_RE = _regex("agency_names", "agency")
+JUNK_RE = _regex("responder_cues", "not_agency")
+DATE_CN_RE = _regex("date_forms", "cn_date_parts")
 DATE_ISO_RE = regex.compile(r"(?<!\d)((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
-TITLE_REPLY_RE = regex.compile(r"关于.{4,80}?(?:的答复|的回复|答复的函|的函|答复|提案|建议|议案)(?:函)?$")
-TITLE_BODY_RE = regex.compile(r"提出的[“\"《]?(关于.{2,80}?的?(?:提案|建议|议案))[”\"》]?(?:已)?收悉")
-SALUTATION_RE = regex.compile(r"^(?:尊敬的)?(?P<who>[\p{Han}·]{2,20}?)[:：]$")
-SESSION_RE = regex.compile(
-    rf"(?P<s>[\p{{Han}}]{{0,8}}?第?[{CN_NUM}]+届[\p{{Han}}]{{0,12}}?第?[{CN_NUM}]+次(?:全体)?会议)"
-)
-PROPOSAL_RE = regex.compile(r"第\s*(\d{1,10})\s*号(?=提案|建议|议案|的|\))|第\s*(\d{6,10})\s*号")
+TITLE_REPLY_RE = _regex("title_forms", "reply_title")
+TITLE_BODY_RE = _regex("title_forms", "quoted_proposal")
+SALUTATION_RE = _regex("salutations", "salutation")
+ADDRESSEE_RE = _regex("salutations", "addressee")
+SESSION_RE = _regex("meetings", "session")
+PROPOSAL_RE = _regex("document_numbers", "proposal_no")
 # Both begin with a class so that the search skips ahead to it (a lookbehind or a run of Han characters
 # first would be tried at every character of the header).
 # An index number: an organisation code (MB1532375, 11370700MB28570917), /, the year and a serial.
 INDEX_NO_RE = re.compile(r"([0-9A-Z](?<![0-9A-Za-z][0-9A-Z])[0-9A-Z]{5,23}/(?:19|20)\d{2}-\d{3,6})(?!\d)")
 # A document number: an issuer's abbreviation (1 to 12 Han characters, found leftwards), then 〔2023〕45号.
-DOC_NO_CORE_RE = re.compile(r"[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）]\s*\d{1,5}\s*号[A-Z]?")
+DOC_NO_CORE_RE = re.compile(pattern("document_numbers", "doc_number"))
 HAN_BEFORE_RE = regex.compile(r"\p{Han}{1,12}$")
 BRACKET_TITLE_RE = regex.compile(r"【([^】]{4,60})】.*")
 TITLE_SPLIT_RE = regex.compile(r"——|—|\s{2,}")
-NOT_ADDRESSEE_RE = regex.compile(r"各位|同志们|女士们|先生们|来源|时间|索引|发布|主题|文号")
-SESSION_LEAD_RE = regex.compile(r"^.*(?:关于|在|于|对)")
+NOT_ADDRESSEE_RE = regex.compile(pattern("salutations", "not_addressee_words"))
+SESSION_LEAD_RE = regex.compile(pattern("meetings", "session_lead"))
 SPACES_RE = regex.compile(r"\s+")
-SELF_AGENCY_RE = regex.compile(r"我(厅|局|委|办)")
-SHORT_AGENCY_RE = regex.compile(r"(?P<unit>自治区|省|市|县|区|州)(?P<body>\p{Han}{1,10}?)(?P<suffix>局|厅|委员会|委|办公室)")
-TITLE_AGENCY_RE = regex.compile(r"([\p{Han}()]{2,30}?)(?:关于|:)")
-OWN_GOVERNMENT_RE = regex.compile(r"(?P<unit>自治区|省|市|区|县|州|旗|盟)?(?:人民)?政府")
-REPRESENT_RE = regex.compile(r"我代表([\p{Han}]{0,12}?(?:人民政府|国务院|政府))")
+SELF_AGENCY_RE = regex.compile(pattern("responder_cues", "self_agency"))
+SELF_AGENCY_WRITTEN_OUT = table("responder_cues", "written_out")
+SHORT_AGENCY_RE = _regex("agency_names", "short_agency")
+TITLE_AGENCY_RE = _regex("title_forms", "title_agency")
+OWN_GOVERNMENT_RE = _regex("agency_names", "own_government")
+REPRESENT_RE = _regex("responder_cues", "represent")
 # 记者从某省商务厅获悉: the agency a news item's figures come from.
-REPORTED_BY_RE = regex.compile(rf"从([\p{{Han}}]{{2,20}}?{AGENCY_SUFFIX})(?:获悉|了解到|获得的数据)")
+REPORTED_BY_RE = _regex("responder_cues", "reported_by")
 # 新华社某地3月5日电(记者 某某) before the first words of a news item.
-NEWS_SOURCE_RE = regex.compile(rf"^([\p{{Han}}]{{2,16}}{AGENCY_SUFFIX})(?:统计显示|数据显示|消息|发布|表示|公布)")
+NEWS_SOURCE_RE = _regex("responder_cues", "news_source")
+TERM = _word("meetings", "term")  # 届
+MEETING = _word("meetings", "meeting")  # 会议
+NUMBER_MARK = _word("document_numbers", "number_mark")  # 号
+CENTRAL_GOVERNMENT = _word("agency_names", "central_government")  # 国务院
+GOVERNMENT = _word("agency_names", "government")  # 人民政府
+DISTRICT = _word("agency_names", "district")  # 区
 
 
 @dataclass
@@ -92,11 +98,9 @@ class DocRecord:
         return asdict(self)
 
 
-@lru_cache(maxsize=1)
+@cache
 def agency_abbreviations() -> dict[str, str]:
-    text = resources.files("pipelines.core").joinpath("data/agencies.csv").read_text(encoding="utf-8")
-    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
-    return {r["abbreviation"]: r["stem"] for r in csv.DictReader(io.StringIO("\n".join(lines)))}
+    return {r["abbreviation"]: r["stem"] for r in rows("agencies.csv")}
 
 
 def _cn_or_int(s: str) -> int | None:
@@ -141,7 +145,7 @@ def find_addressee(lines: list[str]) -> str | None:
     """The salutation that opens the body (某某委员:), not a greeting to an audience (各位代表:)."""
     for ln in lines[:3]:
         m = SALUTATION_RE.match(ln)
-        if m and not NOT_ADDRESSEE_RE.search(ln):
+        if m and ADDRESSEE_RE.fullmatch(m.group("who")) and not NOT_ADDRESSEE_RE.search(ln):
             return m.group("who")
     return None
 
@@ -178,11 +182,11 @@ def dates_of(layout: Layout, body: list[str], norm: str) -> tuple[str | None, st
 
 def find_session(lines: list[str]) -> str | None:
     header = "".join(lines[:12])
-    if "届" not in header or "会议" not in header:
+    if TERM not in header or MEETING not in header:
         return None
     # A session name starts at most 8 characters and a short ordinal before its first 届; searching from
     # there spares the lazy prefix its tries at every character of the header.
-    m = SESSION_RE.search(header, max(0, header.index("届") - 20))
+    m = SESSION_RE.search(header, max(0, header.index(TERM) - 20))
     if not m:
         return None
     s = m.group("s")
@@ -196,7 +200,7 @@ def find_doc_number(lines: list[str]) -> str | None:
     m = INDEX_NO_RE.search(header) if "/" in header else None
     if m:
         return m.group(1)
-    for core in DOC_NO_CORE_RE.finditer(header) if "号" in header else ():
+    for core in DOC_NO_CORE_RE.finditer(header) if NUMBER_MARK in header else ():
         issuer = HAN_BEFORE_RE.search(header, max(0, core.start() - 12), core.start())
         if issuer:
             return SPACES_RE.sub("", header[issuer.start() : core.end()])
@@ -253,7 +257,7 @@ def find_doc_region(cues: tuple[str | None, ...], mentions: list[RegionMention],
             return found
     if doc_number and doc_number[0] in PROVINCE_ABBREVIATIONS:
         return gaz.region(PROVINCE_ABBREVIATIONS[doc_number[0]])
-    if level == "national" or any(c and c.startswith("国务院") for c in cues):
+    if level == "national" or any(c and c.startswith(CENTRAL_GOVERNMENT) for c in cues):
         return gaz.region(NATIONAL_CODE)
     counts: Counter[str] = Counter()
     self_words: Counter[str] = Counter()
@@ -267,13 +271,19 @@ def find_doc_region(cues: tuple[str | None, ...], mentions: list[RegionMention],
         return gaz.region(NATIONAL_CODE)
     if not counts:
         return None
-    prefer = level or ("province" if self_words.get("省", 0) > self_words.get("市", 0) else "prefecture")
+    prefer = level or _level_of_self_references(self_words)
     ranked = counts.most_common()
     for code, _ in ranked:
         r = gaz.region(code)
         if r.level == prefer:
             return r
     return gaz.region(ranked[0][0])
+
+
+def _level_of_self_references(self_words: Counter[str]) -> str:
+    """我省 more often than 我市: a province's document; else a prefecture's."""
+    unit = table("document_region", "self_reference_level")
+    return "province" if self_words.get(unit["province"], 0) > self_words.get(unit["prefecture"], 0) else "prefecture"
 
 
 def full_agency_name(name: str | None, region: Region | None) -> str | None:
@@ -318,19 +328,14 @@ def find_responder(lines: list[str], norm: str, region: Region | None, doc_numbe
         body = doc_number[1:] if doc_number[0] in PROVINCE_ABBREVIATIONS else doc_number
         for ab in sorted(abbrevs, key=len, reverse=True):
             if body.startswith(ab):
-                suffix = {"厅": "厅", "局": "局", "委": "委员会", "办": "办公室"}[m.group(1)]
-                return region.name + abbrevs[ab] + suffix
+                unit = m.group(1)
+                return region.name + abbrevs[ab] + SELF_AGENCY_WRITTEN_OUT.get(unit, unit)
     return None
 
 
-# Labelled header fields (government site tables). Labels may have spaces inside (索 引 号, 标    题),
-# and several fields may share a line.
-HEADER_LABELS: dict[str, str] = {
-    "索引号": "index_no", "文号": "doc_number", "发文字号": "doc_number", "标题": "title", "名称": "title",
-    "发文机关": "responder", "发布机构": "responder", "发文单位": "responder", "主办单位": "", "来源": "responder",
-    "成文日期": "reply_date", "发文日期": "reply_date", "发布日期": "publish_date", "发布时间": "publish_date",
-    "公开日期": "publish_date", "时间": "publish_date",
-}  # fmt: skip
+# Labelled header fields (government site tables, header_fields.csv). Labels may have spaces inside
+# (索 引 号, 标    题), and several fields may share a line.
+HEADER_LABELS: dict[str, str] = {r["label"]: r["field"] for r in rows("header_fields.csv")}
 HEADER_LABEL_RE = re.compile(
     "(?P<label>" + "|".join(r"\s*".join(map(re.escape, k)) for k in sorted(HEADER_LABELS, key=len, reverse=True))
     + r")\s*[:：]\s*"
@@ -432,7 +437,7 @@ def _signer_government(layout: Layout, region: Region | None, gaz: Gazetteer) ->
     """A work report signed by the head of a government (市长 某某) is that government's report."""
     level = _level_of_office(layout.signer_role)
     if level == "national":
-        return "国务院"
+        return CENTRAL_GOVERNMENT
     if level is None or region is None or region.level == "national":
         return None
     return government_name(region, gaz)
@@ -441,6 +446,6 @@ def _signer_government(layout: Layout, region: Region | None, gaz: Gazetteer) ->
 def government_name(region: Region, gaz: Gazetteer) -> str:
     """某省人民政府; a city's district is named with its city (深圳市龙岗区人民政府), a county on its own."""
     city = gaz.city_of(region)
-    if region.level == "county" and region.name.endswith("区") and city is not region and city.level == "prefecture":
-        return city.name + region.name + "人民政府"
-    return region.name + "人民政府"
+    if region.level == "county" and region.name.endswith(DISTRICT) and city is not region and city.level == "prefecture":
+        return city.name + region.name + GOVERNMENT
+    return region.name + GOVERNMENT
