@@ -17,8 +17,8 @@ from functools import cache, cached_property
 
 import regex
 
-from .numerals import CN_DIGIT_CHARS
-from .vocab import alternation, rows, words
+from .vocab import alternation, pattern, terms, words
+from .vocab import regex as vocab_regex
 
 CHROME = "chrome"  # page furniture: menus, buttons, breadcrumbs, counters, credits
 FIELD = "field"  # a labelled header field (索 引 号:…, 来源:…, 时间:…) or the value line after its label
@@ -37,28 +37,26 @@ _STRIP = " •·\t\r\u200b\ufeff"
 _PUNCT_ONLY_RE = re.compile(r"^[\s【】\[\]()<>|:»›>/·•\-—]*$")
 _CHROME_TRIM_RE = re.compile(r"^[\s【\[(|]+|[\s】\])|:]+$")
 _BREADCRUMB_RE = re.compile(r"(?:^|\s)[>»›]+(?:\s|$)|[^\s>»›]{1,12}\s*[>»›]+\s*[^\s>»›]{1,12}")
-_CN_DATE = rf"(?:19|20)\d{{2}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*[日号]|[{CN_DIGIT_CHARS}]{{4}}年[{CN_DIGIT_CHARS}十]{{1,2}}月[{CN_DIGIT_CHARS}十]{{1,3}}日"
-_ISO_DATE = r"(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}"
-_TIME = r"(?:\s*\d{1,2}(?::\d{2}){1,2}|\s*\d{1,2}\s*时\s*\d{1,2}\s*分(?:\s*\d{1,2}\s*秒)?)?"
-DATE_LEAD_RE = re.compile(rf"^(?:{_ISO_DATE}|{_CN_DATE})(?!\S*(?:在|召开|举行|发布))")
-STAMP_RE = re.compile(rf"(?:{_ISO_DATE}|{_CN_DATE})\s*\d{{1,2}}:\d{{2}}")
-DATE_LINE_RE = re.compile(rf"^\(?(?:{_CN_DATE}|{_ISO_DATE}){_TIME}\)?$")
+DATE_LEAD_RE = vocab_regex("date_forms", "date_lead")
+STAMP_RE = vocab_regex("date_forms", "stamp")
+DATE_LINE_RE = vocab_regex("date_forms", "date_line")
 # ——2026年1月26日在某省第十四届人民代表大会第四次会议上 (the dash is optional, the line may wrap).
-SESSION_LINE_RE = regex.compile(
-    rf"(?P<date>{_CN_DATE})\s*在\s*(?P<session>[^。,;\n]{{4,60}}?会议)\s*上"
-)
-CAPTION_RE = regex.compile(r"(?:记者|通讯员|摄影)[\p{Han}·\s]{0,12}摄(?:影)?$|摄$|^图[:为]|图片来源")
-SALUTATION_RE = regex.compile(r"^(?:尊敬的)?[\p{Han}·、]{2,24}?[:：]$")
-NUMBERED_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d+[.、])")
-TOP_HEADING_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+[章部分节])")
-HEADING_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d+[.、]|第[一二三四五六七八九十]+)")
+SESSION_LINE_RE = regex.compile(pattern("meetings", "session_line"))
+CAPTION_RE = regex.compile(pattern("captions", "caption"))
+# 某某委员: opens the body; metadata reads the addressee from the same match
+SALUTATION_RE = regex.compile(pattern("salutations", "salutation"))
+NUMBERED_RE = vocab_regex("headings", "numbered")
+TOP_HEADING_RE = vocab_regex("headings", "top_heading")
+HEADING_RE = vocab_regex("headings", "heading")
 _HEADER_LIMIT = 40  # lines: a header longer than this is not a header
 _TITLE_MAX = 80  # a longer line is text, not a title or a header field
 _DIGIT_RE = re.compile(r"\d")  # a menu has no figures: 杭州 2.1万亿元 宁波 1.8万亿元 is a table row
 _URL_RE = re.compile(r"(?:https?://|www\.)[\w.-]+")
 _SPACED_RE = re.compile(r"^(?:\S )+\S$")  # 政 府 工 作 报 告: a title set with a space after each character
 _MENU_SPLIT_RE = re.compile(r"[\s|｜/·>]+")
-TITLE_OPENERS = ("关于",)  # how a reply's or a proposal's title begins
+TITLE_OPENERS = terms("title_forms", "opener")  # how a reply's or a proposal's title begins
+MENU_ENDINGS = words("menu_endings.txt")
+AT = terms("meetings", "at")[0]  # 在: a line that tells where something happened is no signer line
 
 
 @cache
@@ -72,8 +70,10 @@ def _chrome_prefix_re() -> re.Pattern[str]:
 
 
 @cache
-def _title_ending_re() -> re.Pattern[str]:
-    return re.compile(rf"(?:{alternation([r['ending'] for r in rows('title_endings.csv')])})$")
+def _title_ending_re() -> regex.Pattern[str]:
+    """One group per genre (genres.toml): the longest ending a title has starts leftmost, so it decides."""
+    groups = "|".join(f"(?P<{g}>{pattern('genres', g)})" for g in terms("genres", "genres"))
+    return regex.compile(rf"(?:{groups})$")
 
 
 @cache
@@ -82,15 +82,10 @@ def genre_of_title(title: str | None) -> str | None:
     if not title:
         return None
     m = _title_ending_re().search(title)
-    if not m:
-        return None
-    return {r["ending"]: r["genre"] for r in rows("title_endings.csv")}[m.group()]
+    return m.lastgroup if m else None
 
 
-@cache
-def _signer_re() -> regex.Pattern[str]:
-    roles = alternation([r["office"] for r in rows("offices.csv")])
-    return regex.compile(rf"(?P<org>[\p{{Han}}]{{0,24}}?)(?P<role>代?(?:{roles}))\s*(?P<name>[\p{{Han}}·]{{1,8}}(?:\s+[\p{{Han}}·]{{1,4}})?)$")
+SIGNER_RE = regex.compile(pattern("offices", "signer"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,7 +171,7 @@ def _is_menu(text: str) -> bool:
     items = [p for p in _MENU_SPLIT_RE.split(text) if p]
     if len(items) < 3 or any(len(p) > 8 or _DIGIT_RE.search(p) for p in items) or all(len(p) == 1 for p in items):
         return False
-    return len(items) >= 5 or "|" in text or any(p in _chrome_words() or p.endswith("首页") for p in items)
+    return len(items) >= 5 or "|" in text or any(p in _chrome_words() or p.endswith(MENU_ENDINGS) for p in items)
 
 
 def _is_body_start(text: str, field_label: re.Pattern[str]) -> bool:
@@ -201,7 +196,7 @@ def _header_role(text: str, labelled: bool) -> str | None:
         return DATE  # a date alone, a line with a time stamp (原创 某公众号 2025-05-16 18:30), a date and a source
     if CAPTION_RE.search(text) and len(text) <= 80:
         return CAPTION
-    if _signer_re().search(text) and len(text) <= 40 and "在" not in text:
+    if SIGNER_RE.search(text) and len(text) <= 40 and AT not in text:
         return SIGNER
     return None
 
@@ -309,7 +304,7 @@ def _is_kicker_or_subtitle(text: str) -> bool:
 
 def _find_signer(header: list[Line]) -> tuple[Line | None, str, str]:
     for ln in header:
-        m = _signer_re().search(ln.text) if ln.role in (SIGNER, SESSION) else None
+        m = SIGNER_RE.search(ln.text) if ln.role in (SIGNER, SESSION) else None
         if m:
             return ln, m.group("org"), m.group("role")
     return None, "", ""
@@ -331,11 +326,13 @@ def is_heading(stripped: str) -> bool:
     )
 
 
-@cache
+DATELINE_RE = regex.compile(pattern("date_forms", "dateline"))
+
+
 def dateline_re() -> regex.Pattern[str]:
     """新华社北京3月5日电, 某某新闻杭州7月20日讯 (记者 某某): an outlet and a place, a date, 电/讯/消息, and the
     reporters' names; by its shape, so that no list of outlets is needed."""
-    return regex.compile(r"^[(（【]?[\p{Han}A-Za-z]{2,12}?\d{1,2}月\d{1,2}日(?:电|讯|消息)\s*(?:\([^)]{0,30}\))?")
+    return DATELINE_RE
 
 
 class SpanSet:

@@ -15,6 +15,7 @@ from .layout import (
     DATE,
     FIELD,
     HEADER,
+    SALUTATION_RE,
     SESSION,
     SIGNER,
     TITLE,
@@ -44,7 +45,6 @@ DATE_CN_RE = _regex("date_forms", "cn_date_parts")
 DATE_ISO_RE = regex.compile(r"(?<!\d)((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
 TITLE_REPLY_RE = _regex("title_forms", "reply_title")
 TITLE_BODY_RE = _regex("title_forms", "quoted_proposal")
-SALUTATION_RE = _regex("salutations", "salutation")
 ADDRESSEE_RE = _regex("salutations", "addressee")
 SESSION_RE = _regex("meetings", "session")
 PROPOSAL_RE = _regex("document_numbers", "proposal_no")
@@ -211,10 +211,7 @@ def _level_of_office(role: str) -> str | None:
     """省长 speaks for a province, 市长 for a city, 县长 for a county: the level the signer's office implies."""
     if not role:
         return None
-    for row in rows("offices.csv"):
-        if role.endswith(row["office"]):
-            return row["level"]
-    return None
+    return next((level for level in terms("offices", "levels") if role.endswith(terms("offices", level))), None)
 
 
 def title_agency(title: str | None) -> str | None:
