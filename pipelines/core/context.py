@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cache
 
@@ -28,23 +29,27 @@ from .layout import (
 from .metadata import DocRecord, date_of
 from .periods import COMPARISON_BEFORE, QUARTER_NUMBERS, Period, find_periods
 from .regions import Region, gazetteer
-from .vocab import alternation, rows, words
+from .vocab import alternation, regex, rows, table, terms, words
 
 WORK_REPORT = "work_report"
 COMMUNIQUE = "communique"
-NEWS = "news"
-REPLY = "reply"
 
 # A paragraph opens with a period when one stands in its first characters, before the first comma
 # (2025年,… / “十四五”时期,… / 上半年,…); 到2030年 opens a target, not a review.
 _OPENER_WINDOW = 16
 _OPENER_START = 6  # the period stands within the first characters (刚刚过去的2025年)
 _CLAUSE_WINDOW = 60
-_PART_OPENER_RE = re.compile(r"(?:今年|本年|全年)?(?P<h>上|下)半年|(?:今年)?第?(?P<q>[一二三四1-4])季度")
-COMPARED_AFTER = ("相比", "同期相比", "同期")
+_PART_OPENER_RE = regex("section_periods", "part_opener")
+FIRST_HALF = terms("section_periods", "first_half")[0]  # 上半年
+COMPARED_AFTER = terms("section_periods", "compared_after")
+TARGET_TO = terms("section_periods", "target_to")
+RESULT_UNTIL = terms("section_periods", "result_until")
+HEADING_PERIOD_MARKS = terms("section_periods", "heading_period_marks")
+SPAN_MARKS = terms("section_periods", "span_marks")
+YEAR = terms("date_forms", "year")[0]  # 年
 _SENTENCE_SPLIT_RE = re.compile(r"(?<=[。!?])")
 _INTERJECTION_RE = re.compile(r"^[^,。!?]{1,6}!")  # 各位代表!
-_STAT_YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年.*公报")
+_STAT_YEAR_RE = regex("genres", "communique_year")
 
 
 @cache
@@ -109,25 +114,31 @@ class DocumentContext:
         return self.sections[i] if i >= 0 else None
 
 
+# What each layout cue of genres.toml looks for.
+_LAYOUT_CUES: dict[str, Callable[[Layout, DocRecord], bool]] = {
+    "session": lambda layout, record: layout.session is not None,
+    "addressee": lambda layout, record: bool(record.addressee),
+    "proposal_no": lambda layout, record: bool(record.proposal_no),
+    "dateline": lambda layout, record: any(dateline_re().match(ln.text) for ln in layout.body_lines()[:3]),
+}
+_GENRE_OF_CUE = table("genres", "layout_cues")
+if unknown := set(_GENRE_OF_CUE) - set(_LAYOUT_CUES):
+    raise ValueError(f"genres.toml: layout cues {sorted(unknown)} are none of {sorted(_LAYOUT_CUES)}")
+
+
 def genre_of(layout: Layout, record: DocRecord) -> str | None:
-    """From the title's ending; else a session line makes a work report, a salutation to a member a
-    reply, a dateline a news item."""
+    """From the title's ending; else from what the layout shows (genres.toml: a session line makes a work
+    report, a salutation to a member a reply, a dateline a news item)."""
     g = genre_of_title(record.title)
     if g and g != "other":
         return g
-    if layout.session is not None:
-        return WORK_REPORT
-    if record.addressee or record.proposal_no:
-        return REPLY
-    if any(dateline_re().match(ln.text) for ln in layout.body_lines()[:3]):
-        return NEWS
-    return g
+    return next((genre for cue, genre in _GENRE_OF_CUE.items() if _LAYOUT_CUES[cue](layout, record)), g)
 
 
 def _date_under_title(layout: Layout) -> str | None:
     """A communiqué is dated by the line under its title and issuers ((2024年3月20日)): its reply date."""
     for ln in layout.header_lines():
-        if ln.role == DATE and "年" in ln.text:
+        if ln.role == DATE and YEAR in ln.text:
             return date_of(ln.text)
     return None
 
@@ -135,7 +146,7 @@ def _date_under_title(layout: Layout) -> str | None:
 def _target_date(norm: str, start: int) -> bool:
     """到2030年, 至2027年 date a target; 截至2024年底 dates a result."""
     before = norm[max(0, start - 2) : start]
-    return before.endswith(("到", "至")) and not before.startswith(("截", "止"))
+    return before.endswith(TARGET_TO) and not before.startswith(RESULT_UNTIL)
 
 
 def _early_report(record: DocRecord, genre: str | None) -> bool:
@@ -236,7 +247,7 @@ def sections(norm: str, layout: Layout, genre: str | None, year: int | None, ear
 def _heading_section(start: int, text: str, year: int | None, early: bool, top: Section | None,
                      future: bool) -> Section:  # fmt: skip
     is_top = TOP_HEADING_RE.match(text) is not None
-    found = find_periods(text) if ("年" in text or "五" in text) else []
+    found = find_periods(text) if any(w in text for w in HEADING_PERIOD_MARKS) else []
     # 2025年及“十四五”时期工作回顾: the year is the section's period, the span what its 年均 figures average over
     years = [q for q in found if "-" not in q.label]
     p = years[-1] if years else found[-1] if found else None
@@ -262,7 +273,7 @@ def _opens_a_plan(text: str) -> bool:
 
 def _span_in(text: str) -> str | None:
     """The span a heading names (“十四五”时期和2025年工作回顾: 2021-2025), for the 年均 figures under it."""
-    found = find_periods(text) if "五" in text or "-" in text or "至" in text else []
+    found = find_periods(text) if any(w in text for w in SPAN_MARKS) else []
     spans = [p.label for p in found if "-" in p.label]
     return spans[0] if spans else None
 
@@ -282,7 +293,7 @@ def _sentence_starts(ln: Line) -> list[tuple[int, str]]:
     return out
 
 
-SINCE = ("以来", "至今", "到现在")
+SINCE = terms("section_periods", "since")
 
 
 def since(p: Period, text: str, genre: str | None, year: int | None) -> tuple[str, int]:
@@ -306,13 +317,13 @@ def _opener(text: str, genre: str | None, year: int | None, relative_only: bool 
     """The period a paragraph opens with, if it opens with one: (label, last year)."""
     head = re.split(r"[,:;。]", text[:_CLAUSE_WINDOW], maxsplit=1)[0]
     found: list[Period] = [] if relative_only else find_periods(head[:_OPENER_WINDOW])
-    if found and found[0].start <= _OPENER_START and not head.startswith(("到", "至")) and not _compared(head, found[0]):
+    if found and found[0].start <= _OPENER_START and not head.startswith(TARGET_TO) and not _compared(head, found[0]):
         return since(found[0], head, genre, year)  # 2025年,… / 刚刚过去的2025年是… / “十四五”这五年
     if year is None:
         return None
     part = None if relative_only else _PART_OPENER_RE.search(text[:_OPENER_START + 6])
     if part:
-        return (f"{year}H{1 if part.group('h') == '上' else 2}" if part.group("h")
+        return (f"{year}H{1 if part.group('h') == FIRST_HALF else 2}" if part.group("h")
                 else f"{year}Q{QUARTER_NUMBERS[part.group('q')]}"), year  # fmt: skip
     pattern, table = _relative_openers()
     m = pattern.match(head)
