@@ -143,6 +143,9 @@ def _reads_as_gb2312(text: str) -> bool:
     return common >= 0.8 * len(sample)
 
 
+_IDEOGRAPH_RE = re.compile(r"[\u4e00-\u9fff]")  # the CJK Unified Ideographs block, by code point
+
+
 def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
     """UTF-16 without a BOM: the byte order whose strict decoding reads as text. Nearly all of its characters
     are ASCII, CJK ideographs, CJK punctuation or full-width forms, and the ones other than ideographs (line
@@ -158,7 +161,7 @@ def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
             continue
         plain = sum(1 for c in text if c in "\n\r\t" or " " <= c <= "~" or "\u3000" <= c <= "\u303f"
                     or "\uff00" <= c <= "\uffef")  # fmt: skip
-        ideographs = sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
+        ideographs = len(_IDEOGRAPH_RE.findall(text))
         if plain + ideographs >= 0.95 * len(text):
             scores[enc] = (plain / len(text), text)
     if not scores:
