@@ -363,34 +363,84 @@ def date_of(value: str | None) -> str | None:
     return _iso(m) if m else None
 
 
+@dataclass(frozen=True)
+class _Lines:
+    """The texts of a layout's lines that metadata reads: the whole header, the header without chrome and
+    captions, the body without chrome."""
+
+    header: list[str]
+    meaningful: list[str]
+    body: list[str]
+
+    @classmethod
+    def of(cls, layout: Layout) -> _Lines:
+        return cls(
+            [ln.text for ln in layout.header_lines()],
+            [ln.text for ln in layout.header_lines() if ln.role not in (CHROME, CAPTION)],
+            [ln.text for ln in layout.body_lines() if ln.role != CHROME],
+        )
+
+
 def parse_metadata(doc_id: str, norm: str, gaz: Gazetteer, mentions: list[RegionMention] | None = None,
                    layout: Layout | None = None, text: str | None = None) -> tuple[DocRecord, Region | None]:  # fmt: skip
     """The document's fields and its own region (None where nothing says which), read from its layout:
     the header block first, the body only for what a header does not state."""
     layout = layout or build_layout(norm, HEADER_LABEL_RE, AGENCY_RE)
-    header = [ln.text for ln in layout.header_lines()]
-    meaningful = [ln.text for ln in layout.header_lines() if ln.role not in (CHROME, CAPTION)]
-    body = [ln.text for ln in layout.body_lines() if ln.role != CHROME]
-    lines = meaningful + body
+    lines = _Lines.of(layout)
+    rec = _fields_as_written(doc_id, layout, lines, norm)
+    fields = header_fields(lines.header)
+    _apply_header_fields(rec, fields)
+    header_agency = _header_agency(fields, lines.meaningful)
+    signature = next((ln for ln in reversed(lines.body[-5:]) if AGENCY_RE.match(ln)), None)
+    region = _own_region(rec, layout, gaz, mentions, norm, header_agency or signature)
+    rec.region = region.name if region else None
+    rec.region_code = region.code if region else None
+    rec.responder = _responder(rec, layout, lines, norm, region, gaz, header_agency, fields)
+    if text is not None and text != norm:
+        for name in ("title", "session", "addressee", "responder"):
+            setattr(rec, name, _as_printed(getattr(rec, name), norm, text))
+    return rec, region
+
+
+def _fields_as_written(doc_id: str, layout: Layout, lines: _Lines, norm: str) -> DocRecord:
+    """The fields the header's and the body's lines state: title, dates, proposal number, session,
+    addressee and document number."""
+    meaningful, body = lines.meaningful, lines.body
     rec = DocRecord(doc=doc_id)
     rec.title = title_of(layout, norm)
     rec.reply_date, rec.publish_date = dates_of(layout, body, norm)
-    fields = header_fields(header)
     m = PROPOSAL_RE.search("\n".join(meaningful[:12] + body[:3]))
     rec.proposal_no = (m.group(1) or m.group(2)) if m else None
     rec.session = layout.session.name if layout.session else find_session(meaningful + body[:2])
     rec.addressee = find_addressee(body[:3])
-    rec.doc_number = find_doc_number(header + body[:2])
-    if fields:
-        rec.title = fields.get("title") or rec.title
-        rec.reply_date = date_of(fields.get("reply_date")) or rec.reply_date
-        rec.publish_date = date_of(fields.get("publish_date")) or rec.publish_date
-        number = fields.get("doc_number") or fields.get("index_no")
-        if number:
-            rec.doc_number = SPACES_RE.sub("", number)
-    header_agency = fields.get("responder") if fields.get("responder") and AGENCY_RE.match(fields["responder"]) else None
-    header_agency = header_agency or next((ln for ln in meaningful[:8] if AGENCY_RE.match(ln)), None)
-    signature = next((ln for ln in reversed(body[-5:]) if AGENCY_RE.match(ln)), None)
+    rec.doc_number = find_doc_number(lines.header + body[:2])
+    return rec
+
+
+def _apply_header_fields(rec: DocRecord, fields: dict[str, str]) -> None:
+    """A labelled header field (标题:…, 成文日期:…, 文号:…) states its field over what the lines suggest."""
+    if not fields:
+        return
+    rec.title = fields.get("title") or rec.title
+    rec.reply_date = date_of(fields.get("reply_date")) or rec.reply_date
+    rec.publish_date = date_of(fields.get("publish_date")) or rec.publish_date
+    number = fields.get("doc_number") or fields.get("index_no")
+    if number:
+        rec.doc_number = SPACES_RE.sub("", number)
+
+
+def _header_agency(fields: dict[str, str], meaningful: list[str]) -> str | None:
+    """The agency a header names: its labelled issuer (发文机关:…) if that is an agency, else an agency line."""
+    labelled = fields.get("responder")
+    if labelled and AGENCY_RE.match(labelled):
+        return labelled
+    return next((ln for ln in meaningful[:8] if AGENCY_RE.match(ln)), None)
+
+
+def _own_region(rec: DocRecord, layout: Layout, gaz: Gazetteer, mentions: list[RegionMention] | None, norm: str,
+                issuer: str | None) -> Region | None:  # fmt: skip
+    """The document's region, from its title's agency, its issuer, title, session, signer and header lines, or
+    the places its text names (not those of datelines and page furniture)."""
     if mentions is None:
         mentions = gaz.mentions(norm)
     # 新华社北京…电 and 来源: 某日报 name where a reporter filed and who published: not the document's subject
@@ -401,22 +451,21 @@ def parse_metadata(doc_id: str, norm: str, gaz: Gazetteer, mentions: list[Region
     own = title_agency(rec.title)
     named = [ln.text for ln in layout.header_lines() if ln.role in (HEADER, TITLE, SESSION, SIGNER)]
     if own and own.startswith(words("national_bodies.txt")) and not gaz.mentions(rec.title or ""):
-        region = gaz.region(NATIONAL_CODE)
-    else:
-        cues = (own or header_agency or signature, rec.title, rec.session, layout.signer_org, "".join(named[:4]))
-        region = find_doc_region(cues, mentions, gaz, rec.doc_number, norm, _level_of_office(layout.signer_role))
-    rec.region = region.name if region else None
-    rec.region_code = region.code if region else None
-    # a report signed by a head of government is that government's; else the header's agency, the signature…
-    rec.responder = _signer_government(layout, region, gaz)
-    if rec.responder is None and header_agency and fields.get("responder") == header_agency:
-        rec.responder = header_agency
-    rec.responder = rec.responder or find_responder(lines, norm, region, rec.doc_number, "".join(body[:3]))
-    rec.responder = full_agency_name(rec.responder, region)
-    if text is not None and text != norm:
-        for name in ("title", "session", "addressee", "responder"):
-            setattr(rec, name, _as_printed(getattr(rec, name), norm, text))
-    return rec, region
+        return gaz.region(NATIONAL_CODE)
+    cues = (own or issuer, rec.title, rec.session, layout.signer_org, "".join(named[:4]))
+    return find_doc_region(cues, mentions, gaz, rec.doc_number, norm, _level_of_office(layout.signer_role))
+
+
+def _responder(rec: DocRecord, layout: Layout, lines: _Lines, norm: str, region: Region | None, gaz: Gazetteer,
+               header_agency: str | None, fields: dict[str, str]) -> str | None:  # fmt: skip
+    """A report signed by a head of government is that government's; else the header's labelled agency,
+    else the issuer the lines and the opening name; written out in full."""
+    responder = _signer_government(layout, region, gaz)
+    if responder is None and header_agency and fields.get("responder") == header_agency:
+        responder = header_agency
+    opening = "".join(lines.body[:3])
+    responder = responder or find_responder(lines.meaningful + lines.body, norm, region, rec.doc_number, opening)
+    return full_agency_name(responder, region)
 
 
 def _as_printed(value: str | None, norm: str, text: str) -> str | None:
