@@ -26,7 +26,7 @@ from .layout import (
 )
 from .numerals import parse_chinese_integer
 from .regions import NATIONAL_CODE, PROVINCE_ABBREVIATIONS, Gazetteer, Region, RegionMention, gazetteer
-from .vocab import pattern, rows, table, terms, words
+from .vocab import pattern, rows, table, terms
 
 
 def _regex(file: str, name: str) -> regex.Pattern[str]:
@@ -65,6 +65,7 @@ SELF_AGENCY_WRITTEN_OUT = table("responder_cues", "written_out")
 SHORT_AGENCY_RE = _regex("agency_names", "short_agency")
 TITLE_AGENCY_RE = _regex("title_forms", "title_agency")
 OWN_GOVERNMENT_RE = _regex("agency_names", "own_government")
+NATIONAL_BODY_RE = _regex("agency_names", "national_body")
 REPRESENT_RE = _regex("responder_cues", "represent")
 # 记者从某省商务厅获悉: the agency a news item's figures come from.
 REPORTED_BY_RE = _regex("responder_cues", "reported_by")
@@ -450,7 +451,7 @@ def _own_region(rec: DocRecord, layout: Layout, gaz: Gazetteer, mentions: list[R
     # header fields (来源: 某日报) name a publisher, not the document's place
     own = title_agency(rec.title)
     named = [ln.text for ln in layout.header_lines() if ln.role in (HEADER, TITLE, SESSION, SIGNER)]
-    if own and own.startswith(words("national_bodies.txt")) and not gaz.mentions(rec.title or ""):
+    if own and NATIONAL_BODY_RE.match(own) and not gaz.mentions(rec.title or ""):
         return gaz.region(NATIONAL_CODE)
     cues = (own or issuer, rec.title, rec.session, layout.signer_org, "".join(named[:4]))
     return find_doc_region(cues, mentions, gaz, rec.doc_number, norm, _level_of_office(layout.signer_role))
