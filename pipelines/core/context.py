@@ -42,11 +42,13 @@ _CLAUSE_WINDOW = 60
 _PART_OPENER_RE = regex("section_periods", "part_opener")
 FIRST_HALF = terms("section_periods", "first_half")[0]  # 上半年
 COMPARED_AFTER = terms("section_periods", "compared_after")
-TARGET_TO = terms("section_periods", "target_to")
-RESULT_UNTIL = terms("section_periods", "result_until")
-HEADING_PERIOD_MARKS = terms("section_periods", "heading_period_marks")
-SPAN_MARKS = terms("section_periods", "span_marks")
 YEAR = terms("date_forms", "year")[0]  # 年
+RANGE_TO = terms("section_periods", "range_to")
+TARGET_TO = (*terms("section_periods", "target_to"), *RANGE_TO)
+RESULT_UNTIL = terms("section_periods", "result_until")
+PLAN_MARK = terms("section_periods", "plan_mark")
+HEADING_PERIOD_MARKS = (YEAR, *PLAN_MARK)
+SPAN_MARKS = (*PLAN_MARK, "-", *RANGE_TO)
 _SENTENCE_SPLIT_RE = re.compile(r"(?<=[。!?])")
 _INTERJECTION_RE = re.compile(r"^[^,。!?]{1,6}!")  # 各位代表!
 _STAT_YEAR_RE = regex("genres", "communique_year")
