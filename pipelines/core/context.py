@@ -40,15 +40,16 @@ _OPENER_WINDOW = 16
 _OPENER_START = 6  # the period stands within the first characters (刚刚过去的2025年)
 _CLAUSE_WINDOW = 60
 _PART_OPENER_RE = regex("section_periods", "part_opener")
-FIRST_HALF = terms("section_periods", "first_half")[0]  # 上半年
+FIRST_HALF = terms("section_periods", "halves")[0]  # 上半年
 COMPARED_AFTER = terms("section_periods", "compared_after")
 YEAR = terms("date_forms", "year")[0]  # 年
 RANGE_TO = terms("section_periods", "range_to")
 TARGET_TO = (*terms("section_periods", "target_to"), *RANGE_TO)
 RESULT_UNTIL = terms("section_periods", "result_until")
 PLAN_MARK = terms("section_periods", "plan_mark")
-HEADING_PERIOD_MARKS = (YEAR, *PLAN_MARK)
-SPAN_MARKS = (*PLAN_MARK, "-", *RANGE_TO)
+# a cheap test before find_periods: a heading names a period only with one of these, a span only with these
+_HEADING_PERIOD_MARK_RE = re.compile(alternation((YEAR, *PLAN_MARK)))
+_SPAN_MARK_RE = re.compile(alternation((*PLAN_MARK, "-", *RANGE_TO)))
 _SENTENCE_SPLIT_RE = re.compile(r"(?<=[。!?])")
 _INTERJECTION_RE = re.compile(r"^[^,。!?]{1,6}!")  # 各位代表!
 _STAT_YEAR_RE = regex("genres", "communique_year")
@@ -249,7 +250,7 @@ def sections(norm: str, layout: Layout, genre: str | None, year: int | None, ear
 def _heading_section(start: int, text: str, year: int | None, early: bool, top: Section | None,
                      future: bool) -> Section:  # fmt: skip
     is_top = TOP_HEADING_RE.match(text) is not None
-    found = find_periods(text) if any(w in text for w in HEADING_PERIOD_MARKS) else []
+    found = find_periods(text) if _HEADING_PERIOD_MARK_RE.search(text) else []
     # 2025年及“十四五”时期工作回顾: the year is the section's period, the span what its 年均 figures average over
     years = [q for q in found if "-" not in q.label]
     p = years[-1] if years else found[-1] if found else None
@@ -275,7 +276,7 @@ def _opens_a_plan(text: str) -> bool:
 
 def _span_in(text: str) -> str | None:
     """The span a heading names (“十四五”时期和2025年工作回顾: 2021-2025), for the 年均 figures under it."""
-    found = find_periods(text) if any(w in text for w in SPAN_MARKS) else []
+    found = find_periods(text) if _SPAN_MARK_RE.search(text) else []
     spans = [p.label for p in found if "-" in p.label]
     return spans[0] if spans else None
 
