@@ -35,7 +35,8 @@ def _regex(file: str, name: str) -> regex.Pattern[str]:
 
 
 def _word(file: str, name: str) -> str:
-    """The one word of a one-word list (届, 号, 国务院) that code needs as well as a pattern."""
+    """The first word of a list (届, 号, 国务院; 人民政府 of the government names) that code needs as well as
+    the patterns that refer to the list."""
     return terms(file, name)[0]
 
 
