@@ -41,8 +41,9 @@ _OPENER_START = 6  # the period stands within the first characters (刚刚过去
 _CLAUSE_WINDOW = 60
 _PART_OPENER_RE = regex("section_periods", "part_opener")
 FIRST_HALF = terms("section_periods", "halves")[0]  # 上半年
-COMPARED_AFTER = terms("section_periods", "compared_after")
-YEAR = terms("date_forms", "year")[0]  # 年
+# 与2019年相比, 与上年同期: the words after a comparison's base (before it: periods.py's COMPARISON_BEFORE)
+COMPARED_AFTER = (*terms("comparison_cues", "compared"), *terms("comparison_cues", "after_base"))
+YEAR = terms("periods", "year_unit")[0]  # 年
 RANGE_TO = terms("section_periods", "range_to")
 TARGET_TO = (*terms("section_periods", "target_to"), *RANGE_TO)
 RESULT_UNTIL = terms("section_periods", "result_until")
