@@ -269,41 +269,82 @@ FACT_SQL = """select fact_id, doc_id, surface_text, sentence, start_offset, end_
 from stg_metric_observation where fact_id in (select unnest(?::varchar[]))"""
 
 
+@dataclass
+class ReportData:
+    """What the report shows, read from the warehouse in one connection."""
+
+    n_docs: int
+    n_facts: int
+    n_quarantined: int
+    kinds: list[tuple[str, int]]
+    series: list[dict]
+    targets: list[dict]
+    conflicts: list[dict]
+    docs: list[dict]
+    facts: dict[str, dict]  # the facts cited by targets and conflicts, by id
+
+
 def write_report(warehouse: Path, output: Path, now: dt.datetime | None = None, max_documents: int = MAX_DOCUMENT_ROWS,
                  max_metric_charts: int = MAX_METRIC_CHARTS) -> Path:  # fmt: skip
     now = now or dt.datetime.now(dt.UTC)
     sources = Sources()
     with analyst_connection(warehouse) as con:
-        n_docs, n_facts, n_q = con.execute(
-            "select (select count(*) from dim_document), (select count(*) from fct_metric_fact), (select count(*) from quarantine)"
-        ).fetchone()  # type: ignore[misc]
-        kinds = con.execute("select kind, count(*) from fct_metric_fact group by kind order by 2 desc, 1").fetchall()
-        series = _dicts(con, SERIES_SQL)
-        targets = _dicts(con, TARGETS_SQL)
-        conflicts = _dicts(con, CONFLICTS_SQL)
-        docs = _dicts(con, f"""select d.doc_id, d.title, coalesce(d.reply_date, d.publish_date) as date, d.region,
-                                   count(f.fact_id) as facts
-                              from dim_document d left join fct_metric_fact f using (doc_id)
-                              group by all order by facts desc, d.doc_id limit {int(max_documents)}""")  # noqa: S608  # fmt: skip
-        cited = [*(t[k] for t in targets[:MAX_TARGET_ROWS] for k in ("fact_id", "actual_fact_id")),
-                 *(c["newest_fact_id"] for c in conflicts[:MAX_CONFLICT_ROWS])]  # fmt: skip
-        facts = {r["fact_id"]: r for r in _dicts(con, FACT_SQL, [[f for f in cited if f]])}
-    out = [f"<!doctype html><html lang='zh'><head><meta charset='utf-8'><title>zhibiao report</title><style>{CSS}</style></head><body>",
-           "<h1>zhibiao 指标 report</h1>",
-           f"<p class='meta'>Generated {now.strftime('%Y-%m-%d %H:%M:%S %Z')} from the warehouse "
-           f"<code>{_esc(warehouse.absolute())}</code>. Every value links to its source: the document and the sentence "
-           "it was read from (list at the end).</p>",
-           f"<div class='card'><b>{n_docs:,}</b>documents</div><div class='card'><b>{n_facts:,}</b>facts</div>"
-           f"<div class='card'><b>{n_q:,}</b>quarantined files</div>"]  # fmt: skip
+        data = read_report_data(con, max_documents)
+    metrics_html, limits = _metrics_over_time(data.series, sources, max_metric_charts)
+    out = [
+        _head(warehouse, now, data),
+        "<h2>Facts by kind</h2>",
+        bar_chart([(k, float(n), None) for k, n in data.kinds], "facts", sources, label_w=100) if data.kinds
+        else "<p>No facts.</p>",
+        metrics_html,
+        _targets_section(data, sources),
+        _conflicts_section(data, sources),
+        _documents_section(data),
+        _limits_section(limits),
+        "<h2>Sources</h2>",
+        sources.html(),
+        "</body></html>",
+    ]  # fmt: skip
+    _write_atomic(output, "\n".join(out))
+    return output
+
+
+def read_report_data(con: duckdb.DuckDBPyConnection, max_documents: int) -> ReportData:
+    n_docs, n_facts, n_q = con.execute(
+        "select (select count(*) from dim_document), (select count(*) from fct_metric_fact), (select count(*) from quarantine)"
+    ).fetchone()  # type: ignore[misc]
+    kinds = con.execute("select kind, count(*) from fct_metric_fact group by kind order by 2 desc, 1").fetchall()
+    targets = _dicts(con, TARGETS_SQL)
+    conflicts = _dicts(con, CONFLICTS_SQL)
+    docs = _dicts(con, f"""select d.doc_id, d.title, coalesce(d.reply_date, d.publish_date) as date, d.region,
+                               count(f.fact_id) as facts
+                          from dim_document d left join fct_metric_fact f using (doc_id)
+                          group by all order by facts desc, d.doc_id limit {int(max_documents)}""")  # noqa: S608  # fmt: skip
+    cited = [*(t[k] for t in targets[:MAX_TARGET_ROWS] for k in ("fact_id", "actual_fact_id")),
+             *(c["newest_fact_id"] for c in conflicts[:MAX_CONFLICT_ROWS])]  # fmt: skip
+    facts = {r["fact_id"]: r for r in _dicts(con, FACT_SQL, [[f for f in cited if f]])}
+    return ReportData(n_docs, n_facts, n_q, kinds, _dicts(con, SERIES_SQL), targets, conflicts, docs, facts)
+
+
+def _head(warehouse: Path, now: dt.datetime, data: ReportData) -> str:
+    return "\n".join([
+        f"<!doctype html><html lang='zh'><head><meta charset='utf-8'><title>zhibiao report</title><style>{CSS}</style></head><body>",
+        "<h1>zhibiao 指标 report</h1>",
+        f"<p class='meta'>Generated {now.strftime('%Y-%m-%d %H:%M:%S %Z')} from the warehouse "
+        f"<code>{_esc(warehouse.absolute())}</code>. Every value links to its source: the document and the sentence "
+        "it was read from (list at the end).</p>",
+        f"<div class='card'><b>{data.n_docs:,}</b>documents</div><div class='card'><b>{data.n_facts:,}</b>facts</div>"
+        f"<div class='card'><b>{data.n_quarantined:,}</b>quarantined files</div>",
+    ])  # fmt: skip
+
+
+def _metrics_over_time(series: list[dict], sources: Sources, max_metric_charts: int) -> tuple[str, list[str]]:
+    """The charts of every catalogued metric with two or more annual figures, and what they leave out."""
+    out = ["<h2>Metrics over time and across regions</h2>",
+           "<p class='meta'>Annual levels of catalogued metrics, as the newest document reporting each figure "
+           "gives them (<code>mart_metric_timeseries</code>). Left: one line per region over the years; right: the "
+           "latest year of each region.</p>"]  # fmt: skip
     limits: list[str] = []
-
-    out.append("<h2>Facts by kind</h2>")
-    out.append(bar_chart([(k, float(n), None) for k, n in kinds], "facts", sources, label_w=100) if kinds else "<p>No facts.</p>")
-
-    out.append("<h2>Metrics over time and across regions</h2>")
-    out.append("<p class='meta'>Annual levels of catalogued metrics, as the newest document reporting each figure "
-               "gives them (<code>mart_metric_timeseries</code>). Left: one line per region over the years; right: the "
-               "latest year of each region.</p>")  # fmt: skip
     by_metric: dict[tuple[str, str], list[dict]] = {}
     for r in series:
         by_metric.setdefault((r["metric_id"], r["unit"]), []).append(r)
@@ -320,61 +361,75 @@ def write_report(warehouse: Path, output: Path, now: dt.datetime | None = None, 
     if single:
         limits.append(f"{single} catalogued metrics have a single annual figure and are not charted "
                       "(<code>select * from mart_metric_timeseries</code>).")  # fmt: skip
+    return "\n".join(out), limits
 
-    out.append("<h2>Targets against actuals</h2>")
-    if targets:
-        rows = []
-        for t in targets[:MAX_TARGET_ROWS]:
-            rows.append([_esc(t["region"]), _esc(t["metric_name"]), _esc(t["target_period"]),
-                         sources.link(facts.get(t["fact_id"]), _fmt(t["target_value"])), _esc(t["unit"]),
-                         f"<span class='{_esc(t['status'])}'>{_esc(t['status'])}</span>",
-                         sources.link(facts.get(t["actual_fact_id"]), _fmt(t["actual_value"])),
-                         _fmt(t["pct_of_target"]), str(t["n_documents"])])  # fmt: skip
-        out.append(_table(["region", "metric", "period", "target", "unit", "status", "actual", "% of target", "documents"],
-                          rows, {3, 6, 7, 8}))  # fmt: skip
-        out.append("<p class='meta'>A target stated alike by several documents is one row (documents: how many).</p>")
-        out.append(_cut_note(min(len(targets), MAX_TARGET_ROWS), len(targets), "distinct targets",
-                             "select * from mart_target_tracking"))  # fmt: skip
-    else:
-        out.append("<p>No targets.</p>")
 
-    out.append("<h2>Conflicting figures across documents</h2>")
-    if conflicts:
-        rows = [[_esc(c["region"]), _esc(c["series_metric"]), _esc(c["kind"]), _esc(c["unit"]), _esc(c["period"]),
-                 _esc(c["doc_id"]), sources.link(c, _fmt(c["value"])), _esc(c["newest_doc_id"]),
-                 sources.link(facts.get(c["newest_fact_id"]), _fmt(c["newest_value"])),
-                 f"{100 * c['relative_difference']:.1f} %", _esc(c["conflict_reason"])]
-                for c in conflicts[:MAX_CONFLICT_ROWS]]  # fmt: skip
-        out.append(_table(["region", "metric", "kind", "unit", "period", "document", "value", "newest document",
-                           "newest value", "difference", "why"], rows, {6, 8, 9}))  # fmt: skip
-        out.append(_cut_note(min(len(conflicts), MAX_CONFLICT_ROWS), len(conflicts), "conflicting figures",
-                             "select * from mart_cross_document where conflict"))  # fmt: skip
-    else:
-        out.append("<p class='ok'>No two documents report different values for the same figure.</p>")
+def _targets_section(data: ReportData, sources: Sources) -> str:
+    out = ["<h2>Targets against actuals</h2>"]
+    targets, facts = data.targets, data.facts
+    if not targets:
+        return "\n".join([*out, "<p>No targets.</p>"])
+    rows = []
+    for t in targets[:MAX_TARGET_ROWS]:
+        rows.append([_esc(t["region"]), _esc(t["metric_name"]), _esc(t["target_period"]),
+                     sources.link(facts.get(t["fact_id"]), _fmt(t["target_value"])), _esc(t["unit"]),
+                     f"<span class='{_esc(t['status'])}'>{_esc(t['status'])}</span>",
+                     sources.link(facts.get(t["actual_fact_id"]), _fmt(t["actual_value"])),
+                     _fmt(t["pct_of_target"]), str(t["n_documents"])])  # fmt: skip
+    out.append(_table(["region", "metric", "period", "target", "unit", "status", "actual", "% of target", "documents"],
+                      rows, {3, 6, 7, 8}))  # fmt: skip
+    out.append("<p class='meta'>A target stated alike by several documents is one row (documents: how many).</p>")
+    out.append(_cut_note(min(len(targets), MAX_TARGET_ROWS), len(targets), "distinct targets",
+                         "select * from mart_target_tracking"))  # fmt: skip
+    return "\n".join(out)
 
-    out.append("<h2>Documents</h2>")
-    out.append(_table(["document", "title", "date", "region", "facts"],
-                      [[_esc(d["doc_id"]), _esc(d["title"]), _esc(d["date"]), _esc(d["region"]), str(d["facts"])]
-                       for d in docs], {4}))  # fmt: skip
-    out.append(_cut_note(len(docs), n_docs, "documents (those with the most facts)", "select * from mart_document_summary"))
 
-    out.append("<h2>Limits of this report</h2><ul>")
-    limits += [
-        "Charts show annual levels (<code>kind = 'level'</code>, a period of one year) of metrics in the metric "
-        "catalog; growth rates, shares, half-years, quarters and uncatalogued labels are in the warehouse only.",
-        "Where several documents report the same figure, the newest document's value is shown; the others are in "
-        "<code>mart_cross_document</code>.",
-        "A region or period the text does not state is left unknown, never guessed: such figures are not charted.",
-    ]
-    out.append("".join(f"<li>{x}</li>" for x in limits) + "</ul>")
-    out.append("<h2>Sources</h2>")
-    out.append(sources.html())
-    out.append("</body></html>")
+def _conflicts_section(data: ReportData, sources: Sources) -> str:
+    out = ["<h2>Conflicting figures across documents</h2>"]
+    conflicts = data.conflicts
+    if not conflicts:
+        return "\n".join([*out, "<p class='ok'>No two documents report different values for the same figure.</p>"])
+    rows = [[_esc(c["region"]), _esc(c["series_metric"]), _esc(c["kind"]), _esc(c["unit"]), _esc(c["period"]),
+             _esc(c["doc_id"]), sources.link(c, _fmt(c["value"])), _esc(c["newest_doc_id"]),
+             sources.link(data.facts.get(c["newest_fact_id"]), _fmt(c["newest_value"])),
+             f"{100 * c['relative_difference']:.1f} %", _esc(c["conflict_reason"])]
+            for c in conflicts[:MAX_CONFLICT_ROWS]]  # fmt: skip
+    out.append(_table(["region", "metric", "kind", "unit", "period", "document", "value", "newest document",
+                       "newest value", "difference", "why"], rows, {6, 8, 9}))  # fmt: skip
+    out.append(_cut_note(min(len(conflicts), MAX_CONFLICT_ROWS), len(conflicts), "conflicting figures",
+                         "select * from mart_cross_document where conflict"))  # fmt: skip
+    return "\n".join(out)
+
+
+def _documents_section(data: ReportData) -> str:
+    return "\n".join([
+        "<h2>Documents</h2>",
+        _table(["document", "title", "date", "region", "facts"],
+               [[_esc(d["doc_id"]), _esc(d["title"]), _esc(d["date"]), _esc(d["region"]), str(d["facts"])]
+                for d in data.docs], {4}),
+        _cut_note(len(data.docs), data.n_docs, "documents (those with the most facts)", "select * from mart_document_summary"),
+    ])  # fmt: skip
+
+
+# What the charts leave out, whatever the warehouse holds.
+STANDING_LIMITS = [
+    "Charts show annual levels (<code>kind = 'level'</code>, a period of one year) of metrics in the metric "
+    "catalog; growth rates, shares, half-years, quarters and uncatalogued labels are in the warehouse only.",
+    "Where several documents report the same figure, the newest document's value is shown; the others are in "
+    "<code>mart_cross_document</code>.",
+    "A region or period the text does not state is left unknown, never guessed: such figures are not charted.",
+]
+
+
+def _limits_section(limits: list[str]) -> str:
+    return "<h2>Limits of this report</h2><ul>\n" + "".join(f"<li>{x}</li>" for x in [*limits, *STANDING_LIMITS]) + "</ul>"
+
+
+def _write_atomic(output: Path, text: str) -> None:
     output.parent.mkdir(parents=True, exist_ok=True)
     tmp = output.with_name(output.name + ".tmp")
-    tmp.write_text("\n".join(out), encoding="utf-8")
+    tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, output)
-    return output
 
 
 def _metric_section(metric_id: str, unit: str, rows: list[dict], sources: Sources) -> str:
