@@ -227,7 +227,7 @@ select t.metric_id, coalesce(m.name, t.metric) as metric_name, t.unit, coalesce(
        o.document_title, o.document_date
 from mart_metric_timeseries t
 left join dim_metric m using (metric_id)
-left join stg_metric_observation o
+left join fct_metric_observation o
   on o.doc_id = t.source_doc_id and o.series_metric = t.series_metric and o.kind = t.kind and o.unit = t.unit
  and o.period = t.period and o.region is not distinct from t.region
 where t.metric_id is not null and t.kind = 'level' and t.period = t.period_year::varchar
@@ -236,7 +236,7 @@ order by t.metric_id, t.unit, region, year
 """
 TARGETS_SQL = """
 with t as (
-    select t.*, (select min_by(o.fact_id, o.start_offset) from stg_metric_observation o
+    select t.*, (select min_by(o.fact_id, o.start_offset) from fct_metric_observation o
                  where o.doc_id = t.actual_doc_id and o.kind = 'level' and o.region is not distinct from t.region
                    and o.series_metric = t.series_metric and o.unit = t.unit and o.period_year = t.target_year
                 ) as actual_fact_id
@@ -252,13 +252,13 @@ order by case status when 'missed' then 0 when 'met' then 1 else 2 end, target_y
 """
 CONFLICTS_SQL = """
 select c.region, c.series_metric, c.kind, c.unit, c.period, c.doc_id, c.value, c.newest_doc_id, c.newest_value,
-       (select min_by(n.fact_id, n.start_offset) from stg_metric_observation n
+       (select min_by(n.fact_id, n.start_offset) from fct_metric_observation n
         where n.doc_id = c.newest_doc_id and n.series_metric = c.series_metric and n.kind = c.kind and n.unit = c.unit
           and n.period = c.period and n.region is not distinct from c.region) as newest_fact_id,
        c.relative_difference, c.conflict_reason, o.fact_id, o.surface_text, o.sentence, o.start_offset, o.end_offset, o.document_title,
        o.document_date
 from mart_cross_document c
-left join stg_metric_observation o
+left join fct_metric_observation o
   on o.doc_id = c.doc_id and o.series_metric = c.series_metric and o.kind = c.kind and o.unit = c.unit
  and o.period = c.period and o.region is not distinct from c.region
 where c.conflict and not c.is_newest
@@ -266,7 +266,7 @@ qualify row_number() over (partition by c.region, c.series_metric, c.kind, c.uni
 order by c.relative_difference desc, c.region, c.series_metric
 """
 FACT_SQL = """select fact_id, doc_id, surface_text, sentence, start_offset, end_offset, document_title, document_date
-from stg_metric_observation where fact_id in (select unnest(?::varchar[]))"""
+from fct_metric_observation where fact_id in (select unnest(?::varchar[]))"""
 
 
 @dataclass

@@ -25,7 +25,7 @@ def test_definitions_load():
     # the SQL models depend on what their files say
     graph = repo.asset_graph
     parents = {p.to_user_string() for p in graph.get(dg.AssetKey("mart_metric_timeseries")).parent_keys}
-    assert parents == {"stg_metric_observation"}
+    assert parents == {"fct_metric_observation"}
 
 
 def materialize(corpus: Path, tmp: Path) -> None:

@@ -1,29 +1,7 @@
--- depends_on: stg_metric_observation
+-- depends_on: stg_metric_observation, stg_document
 -- materialized: view
-select
-    fact_id,
-    series_metric,
-    metric_id,
-    metric as metric_label,
-    kind,
-    value,
-    value_high,
-    unit,
-    qualifier,
-    region,
-    region_code,
-    region_source,
-    period_source,
-    period,
-    period_kind,
-    period_year,
-    period_first_year,
-    period_last_year,
-    doc_id,
-    document_title,
-    document_date,
-    start_offset,
-    end_offset,
-    surface_text,
-    sentence
-from stg_metric_observation
+-- The staged facts (which read the loader's tables only) with what needs the whole corpus: whether the document
+-- is a copy of another and which document stands for it. The marts read this view.
+select o.*, c.canonical_doc_id, c.is_copy
+from stg_metric_observation o
+join stg_document c using (doc_id)

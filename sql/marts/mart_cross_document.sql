@@ -1,11 +1,11 @@
--- depends_on: stg_metric_observation
+-- depends_on: fct_metric_observation
 -- incremental_key: region, series_metric
 with per_doc as (
     select region, series_metric, kind, unit, period, doc_id, any_value(document_date) as document_date,
            any_value(value order by precision_rank, last_digit_unit nulls last, start_offset) as value,
            any_value(surface_text order by precision_rank, last_digit_unit nulls last, start_offset) as surface_text,
            bool_or(has_revision_cue) as has_revision_cue
-    from stg_metric_observation
+    from fct_metric_observation
     where not is_copy and period_kind is not null
     group by all
 ),

@@ -1,7 +1,7 @@
--- depends_on: stg_metric_observation
+-- depends_on: fct_metric_observation
 -- incremental_key: region, series_metric
 with obs as (
-    select * from stg_metric_observation
+    select * from fct_metric_observation
     where not is_copy and kind in ('level', 'growth', 'share', 'rank') and period_kind is not null
 ),
 ranked as (

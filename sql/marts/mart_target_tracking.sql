@@ -1,15 +1,15 @@
--- depends_on: stg_metric_observation
+-- depends_on: fct_metric_observation
 -- incremental_key: region, series_metric
 with targets as (
     select fact_id as target_fact_id, doc_id as target_doc_id, document_date as target_date, region, series_metric,
            metric, unit, period as target_period, period_last_year as target_year, value as target_value, qualifier
-    from stg_metric_observation
+    from fct_metric_observation
     where kind = 'target' and period_kind is not null and not is_copy and not_a_target_reason is null
 ),
 actuals as (
     select region, series_metric, unit, period, value as actual_value, doc_id as actual_doc_id,
            document_date as actual_date
-    from stg_metric_observation
+    from fct_metric_observation
     where kind in ('level', 'share') and period_kind is not null and not is_copy
 ),
 matched as (

@@ -1,4 +1,4 @@
--- depends_on: fct_metric_fact, dim_document, stg_document, dim_unit, dim_metric, running_total_cues, revision_cues, not_a_target
+-- depends_on: fct_metric_fact, dim_document, dim_unit, dim_metric, running_total_cues, revision_cues, not_a_target
 -- materialized: view
 with facts as (
     select
@@ -82,8 +82,6 @@ select
          then (f.period_first_year - 1)::varchar || substr(f.period, 5) end as period_year_ago,
     coalesce(d.reply_date, d.publish_date) as document_date,
     d.title as document_title,
-    c.canonical_doc_id,
-    c.is_copy,
     f.start_offset,
     f.end_offset,
     f.surface_text,
@@ -99,7 +97,6 @@ select
     end as not_a_target_reason
 from periods f
 join dim_document d using (doc_id)
-join stg_document c using (doc_id)
 cross join (
     select (select list(cue) from running_total_cues) as running_total_cues,
            (select list(cue) from revision_cues) as revision_cues,
