@@ -13,7 +13,11 @@ from urllib.parse import unquote
 
 import duckdb
 
+from ..core.attribution import Fact
+from ..core.metadata import DocRecord
+from .schema_docs import ColumnDoc
 from .store import RUN_STATE
+from .tables import jsonl_fields
 
 
 def _num(col: str) -> str:
@@ -21,28 +25,36 @@ def _num(col: str) -> str:
     return f"case when {col} = trunc({col}) and abs({col}) < 9e15 then to_json({col}::bigint) else to_json({col}) end"
 
 
+def _json_value(c: ColumnDoc) -> str:
+    """A column as its JSONL field: numbers as _num writes them, dates as ISO text, the rest as they are."""
+    if c.type == "DOUBLE":
+        return _num(c.name)
+    if c.type == "DATE":
+        return f"strftime({c.name}, '%Y-%m-%d')"
+    return c.name
+
+
+def json_line_sql(fields: list[tuple[str, ColumnDoc, bool]]) -> str:
+    """SQL for one JSONL line of a row: the fields of the core's record in its order (tables.jsonl_fields), a
+    field it leaves out when NULL (value_high) left out too."""
+
+    def line(present: frozenset[str], optional: list[str]) -> str:
+        if optional:
+            col, rest = optional[0], optional[1:]
+            return f"case when {col} is null then {line(present, rest)} else {line(present | {col}, rest)} end"
+        parts = [f"'{key}': {_json_value(c)}" for key, c, opt in fields if not opt or c.name in present]
+        return "to_json({" + ", ".join(parts) + "})"
+
+    return line(frozenset(), [c.name for _, c, opt in fields if opt])
+
+
 # Lines are built by DuckDB (to_json of a struct) and written by COPY: 1.3 million facts take about a
-# second, where json.dumps row by row took most of a minute.
-_FACT_FIELDS = (
-    "'doc': doc_id, 'start': start_offset, 'end': end_offset, 'text': surface_text, 'value': {value}, "
-    "{high}'unit': unit, 'qualifier': qualifier, 'kind': kind, 'metric': metric, 'metric_id': metric_id, "
-    "'region': region, 'period': period, 'region_code': region_code, 'region_source': region_source, "
-    "'period_source': period_source"
-)
-FACT_LINE = f"""case when value_high is null
-            then to_json({{{_FACT_FIELDS.format(value=_num("value"), high="")}}})
-            else to_json({{{_FACT_FIELDS.format(value=_num("value"), high="'value_high': " + _num("value_high") + ", ")}}})
-       end"""
+# second, where json.dumps row by row took most of a minute. Their fields are those `zhibiao extract` writes.
+FACT_LINE = json_line_sql(jsonl_fields("fct_metric_fact", Fact))
 # Fact-grain exports are cut by document bucket: a run that changed a few documents rewrites a few buckets.
 BUCKETS = 64
 BUCKET = f"hash(doc_id) % {BUCKETS}"
-DOCS_JSONL_SQL = """
-select to_json({'doc': doc_id, 'title': title, 'reply_date': strftime(reply_date, '%Y-%m-%d'),
-                'publish_date': strftime(publish_date, '%Y-%m-%d'), 'proposal_no': proposal_no, 'session': session,
-                'addressee': addressee, 'responder': responder, 'region': region, 'doc_number': doc_number,
-                'region_code': region_code, 'genre': genre}) as line
-from dim_document order by doc_id
-"""
+DOCS_JSONL_SQL = f"select {json_line_sql(jsonl_fields('dim_document', DocRecord))} as line from dim_document order by doc_id"
 
 
 # Fact-grain tables are exported as Parquet parts by document bucket (hive folders bucket=N).
@@ -71,7 +83,7 @@ EXACT_TYPE = "decimal(38, 6)"
 EXACT_COLUMNS = ("value", "value_high", "target_value", "actual_value", "newest_value", "change_abs",
                  "change_abs_year_ago")
 # Part of every fingerprint: a new export format (column types, layout) rewrites every file once.
-EXPORT_FORMAT = "2"
+EXPORT_FORMAT = "3"  # 3: the JSONL fields in the order and with the fields `zhibiao extract` writes
 FACTS_BY_REGION_YEAR_SQL = f"select *, {_REGION_YEAR_COLUMNS} from fct_metric_fact"
 # What the partitions' rows are made of, without reading them (the sentences make up most of the bytes): each
 # fact's id and its document's content hash (the code versions are added as for the buckets).
@@ -115,7 +127,7 @@ def sync_exports(con: duckdb.DuckDBPyConnection, out: Path, tables: list[str]) -
     fact_buckets = {k.removeprefix("bucket="): v[0] for k, v in parts["fct_metric_fact"].items()}
     facts_jsonl, n = sync_facts_jsonl(con, out / "facts.jsonl", before.get("facts_jsonl", {}), fact_buckets)
     written += [f"facts.jsonl ({n} buckets)"] if n else []
-    now["docs.jsonl"] = fingerprint(con, "select * from dim_document").get("", "0:0")
+    now["docs.jsonl"] = f"{EXPORT_FORMAT}:" + fingerprint(con, "select * from dim_document").get("", "0:0")
     if old_tables.get("docs.jsonl") != now["docs.jsonl"] or not (out / "docs.jsonl").exists():
         write_docs_jsonl(con, out / "docs.jsonl")
         written.append("docs.jsonl")

@@ -37,6 +37,7 @@ from ..core.regions import gazetteer
 from ..core.text import normalise
 from ..core.units import canonical_units
 from .store import AFFECTED_SERIES, FACT_COLUMNS, bulk_load, held_lock_fds, replace_rows, replace_table
+from .tables import RecordRows, arrow_schema
 
 Progress = Callable[[str, int, int], None]
 
@@ -335,41 +336,22 @@ def text_fingerprint(text: str) -> str | None:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()[:32] if len(body) >= MIN_BODY_CHARS else None
 
 
-def _date(s: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(s) if s else None
-    except ValueError:
-        return None
-
-
-DOC_SCHEMA = pa.schema(
-    [("doc_id", pa.string()), ("title", pa.string()), ("reply_date", pa.date32()), ("publish_date", pa.date32()),
-     ("proposal_no", pa.string()), ("session", pa.string()), ("addressee", pa.string()), ("responder", pa.string()),
-     ("region", pa.string()), ("region_code", pa.string()), ("doc_number", pa.string()), ("sha256", pa.string()),
-     ("path", pa.string()), ("genre", pa.string()), ("text_fingerprint", pa.string()), ("skipped", pa.string())]
-)  # fmt: skip
-FACT_SCHEMA = pa.schema(
-    [(c, pa.int32() if c in ("start_offset", "end_offset") else pa.float64() if c in ("value", "value_high")
-      else pa.string()) for c in FACT_COLUMNS]
-)  # fmt: skip
+# The dim_document and fct_metric_fact rows, as their schema files (sql/sources/*.yml) say: which field of the
+# core's DocRecord or Fact each column holds, in which type.
+DOC_SCHEMA = arrow_schema("dim_document")
+FACT_SCHEMA = arrow_schema("fct_metric_fact")
+_DOC_ROWS = RecordRows("dim_document", DocRecord)
+_FACT_ROWS = RecordRows("fct_metric_fact", Fact)
 
 
 def _doc_row(d: DocRecord, sha: str, path: str) -> dict[str, object]:
-    return {
-        "doc_id": d.doc, "title": d.title, "reply_date": _date(d.reply_date), "publish_date": _date(d.publish_date),
-        "proposal_no": d.proposal_no, "session": d.session, "addressee": d.addressee, "responder": d.responder,
-        "region": d.region, "region_code": d.region_code, "doc_number": d.doc_number, "sha256": sha, "path": path,
-        "genre": d.genre, "skipped": d.skipped,
-    }  # fmt: skip
+    """A document's dim_document row; its text_fingerprint is the caller's."""
+    return _DOC_ROWS.row(d, sha, path, None)  # the loader's columns: sha256, path, text_fingerprint
 
 
 def _fact_values(f: Fact) -> tuple:
-    """A fact's values in FACT_COLUMNS order."""
-    return (
-        f"{f.doc}:{f.start}:{f.end}", f.doc, f.start, f.end, f.text, f.sentence, float(f.value),
-        float(f.value_high) if f.value_high is not None else None, f.unit, f.qualifier, f.kind, f.metric,
-        f.metric_id, f.region, f.region_code, f.period, f.region_source, f.period_source,
-    )  # fmt: skip
+    """A fact's values in FACT_COLUMNS order (a value past a float's range raises OverflowError)."""
+    return _FACT_ROWS.values(f, f"{f.doc}:{f.start}:{f.end}")  # the loader's column: fact_id
 
 
 def load_dimensions(con: duckdb.DuckDBPyConnection) -> dict[str, int]:

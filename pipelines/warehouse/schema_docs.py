@@ -29,6 +29,10 @@ class ColumnDoc:
     # Constraints as Dagster shows them
     not_null: bool = False
     unique: bool = False
+    # For the loader's tables (sql/sources): the field of the core's record (Fact, DocRecord) the column holds,
+    # which is also the field's name in the JSONL exports; and the value a warehouse from before the column gets
+    field: str | None = None
+    default: str | None = None
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,7 @@ class TableDoc:
     description: str
     path: Path
     columns: list[ColumnDoc] = field(default_factory=list)
+    primary_key: str | None = None
 
     def column(self, name: str) -> ColumnDoc:
         return next(c for c in self.columns if c.name == name)
@@ -47,11 +52,15 @@ def load_table_docs(root: Path | None = None) -> dict[str, TableDoc]:
     root = root or sql_dir()
     docs: dict[str, TableDoc] = {}
     for path in sorted(root.rglob("*.yml")):
-        doc = _parse(path, yaml.safe_load(path.read_text(encoding="utf-8")))
+        doc = load_schema_file(path)
         if doc.name in docs:
             raise ValueError(f"{path}: table {doc.name} is also described in {docs[doc.name].path}")
         docs[doc.name] = doc
     return docs
+
+
+def load_schema_file(path: Path) -> TableDoc:
+    return _parse(path, yaml.safe_load(path.read_text(encoding="utf-8")))
 
 
 def _parse(path: Path, raw: object) -> TableDoc:
@@ -68,9 +77,15 @@ def _parse(path: Path, raw: object) -> TableDoc:
             kind = t if isinstance(t, str) else next(iter(t))
             if kind not in GENERIC_TESTS:
                 raise ValueError(f"{path}: column {c['name']}: unknown test {kind!r} (known: {', '.join(GENERIC_TESTS)})")
+        if c.get("field") is not None and not str(c["field"]).isidentifier():
+            raise ValueError(f"{path}: column {c['name']}: field {c['field']!r} is no field name")
         columns.append(ColumnDoc(c["name"], c["type"], str(c["description"]).strip(), tests,
-                                 not_null="not_null" in tests, unique="unique" in tests))  # fmt: skip
-    return TableDoc(raw["name"], " ".join(str(raw["description"]).split()), path, columns)
+                                 not_null="not_null" in tests, unique="unique" in tests, field=c.get("field"),
+                                 default=None if c.get("default") is None else str(c["default"])))  # fmt: skip
+    key = raw.get("primary_key")
+    if key is not None and key not in {c.name for c in columns}:
+        raise ValueError(f"{path}: primary_key {key!r} is no column")
+    return TableDoc(raw["name"], " ".join(str(raw["description"]).split()), path, columns, key)
 
 
 def _literal(text: str) -> str:

@@ -19,6 +19,8 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from .tables import column_names, create_table_sql
+
 # The pipeline's own bookkeeping (run state, the series a run touched) lives in this schema, out of the way
 # of the analysts' tables in main.
 INTERNAL_SCHEMA = "zhibiao_internal"
@@ -29,46 +31,14 @@ AFFECTED_SERIES = f"{INTERNAL_SCHEMA}.run_affected_series"
 # DuckDB 1.4 LTS, 1.5 and 2.x.
 STORAGE_VERSION = "v1.4.0"
 
+# The loader's tables as their schema files declare them (sql/sources/*.yml, see tables.py): a column added there
+# is added here, and a warehouse from before it gains it.
 # fct_metric_fact has no primary key: the index on 1.3 million fact ids cost a quarter of every insert, and
 # ids are unique by construction (document:start:end), checked by sql/tests/assert_fact_ids_unique.sql.
 # Warehouses made before that are rebuilt once (_drop_fact_key).
-FACT_TABLE_SQL = """create table if not exists fct_metric_fact (
-    fact_id varchar not null, doc_id varchar not null, start_offset integer not null,
-    end_offset integer not null, surface_text varchar not null, sentence varchar, value double not null,
-    value_high double, unit varchar not null, qualifier varchar not null, kind varchar not null,
-    metric varchar, metric_id varchar, region varchar, region_code varchar, period varchar,
-    region_source varchar, period_source varchar
-);
--- why a fact has its region and period (clause, sentence, paragraph, heading, document, inferred, none);
--- warehouses before them gain the columns, and the new extractor version refills every fact
-alter table fct_metric_fact add column if not exists region_source varchar;
-alter table fct_metric_fact add column if not exists period_source varchar;"""
-SCHEMA_SQL = f"""
-create table if not exists raw_document (
-    doc_id varchar primary key, path varchar not null, sha256 varchar not null, encoding varchar,
-    size_bytes bigint, n_chars bigint, text varchar not null, ingested_at timestamp, file_stat varchar
-);
--- file_stat: size, times and inode when the file was last hashed (warehouses before it gain the column)
-alter table raw_document add column if not exists file_stat varchar;
--- n_replaced: characters decoded as U+FFFD (a few bad bytes in a UTF-8 file)
-alter table raw_document add column if not exists n_replaced integer default 0;
-create table if not exists dim_document (
-    doc_id varchar primary key, title varchar, reply_date date, publish_date date, proposal_no varchar,
-    session varchar, addressee varchar, responder varchar, region varchar, region_code varchar,
-    doc_number varchar, sha256 varchar not null, path varchar not null
-);
--- genre: reply, work_report, communique, news, other (NULL where the document does not say)
-alter table dim_document add column if not exists genre varchar;
--- skipped: figures left out of the facts with the reason (a number beyond what a value can hold)
-alter table dim_document add column if not exists skipped varchar;
--- text_fingerprint: a hash of the body text, the same for copies that differ only in page chrome (load.py)
-alter table dim_document add column if not exists text_fingerprint varchar;
-{FACT_TABLE_SQL}
-create table if not exists quarantine (
-    path varchar primary key, sha256 varchar, reason varchar not null, quarantined_at timestamp
-);
--- file_stat: as for raw_document, so the sensor can tell an unchanged refused file without reading it
-alter table quarantine add column if not exists file_stat varchar;
+FACT_TABLE_SQL = create_table_sql("fct_metric_fact")
+SCHEMA_SQL = "\n".join(create_table_sql(t) for t in ("raw_document", "dim_document", "fct_metric_fact", "quarantine"))
+SCHEMA_SQL += f"""
 create schema if not exists {INTERNAL_SCHEMA};
 create table if not exists {INTERNAL_SCHEMA}.run_state (key varchar primary key, value varchar);
 """
@@ -82,11 +52,7 @@ def get_state(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
 def set_state(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
     con.execute(f"insert or replace into {RUN_STATE} values (?, ?)", [key, value])  # noqa: S608
 
-FACT_COLUMNS = [
-    "fact_id", "doc_id", "start_offset", "end_offset", "surface_text", "sentence", "value", "value_high",
-    "unit", "qualifier", "kind", "metric", "metric_id", "region", "region_code", "period", "region_source",
-    "period_source",
-]  # fmt: skip
+FACT_COLUMNS = column_names("fct_metric_fact")
 
 
 class WarehouseBusy(RuntimeError):
