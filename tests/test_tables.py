@@ -79,6 +79,8 @@ def test_a_field_of_the_core_without_a_column_is_an_error():
 
     with pytest.raises(ValueError, match=r"writes confidence, which no column of sql/sources/fct_metric_fact\.yml"):
         tables.jsonl_fields("fct_metric_fact", Wider)
+    with pytest.raises(ValueError, match=r"Wider\.confidence: no column of sql/sources/fct_metric_fact\.yml holds it"):
+        tables.RecordRows("fct_metric_fact", Wider)
 
 
 def _lines(path: Path) -> dict[tuple, str]:

@@ -4,7 +4,8 @@ model (``sql/marts``, ``sql/staging``) or, for tables the loader writes, in ``sq
 From these files come the warehouse's ``COMMENT ON`` (so ``duckdb_columns()`` and every client show them),
 the Dagster assets' column schema, the README's table of tables, and the generic data tests they declare
 (``not_null``, ``unique``, ``accepted_values``, ``relationships``), which run as asset checks like the SQL
-tests of ``sql/tests``.
+tests of ``sql/tests``. For the loader's tables (``sql/sources``) they are also the schema itself: the DDL, the
+Arrow schemas, the rows made of the core's records and the JSONL exports come from them (``tables.py``).
 """
 
 from __future__ import annotations

@@ -88,6 +88,10 @@ class RecordRows:
             if c.field and c.field not in fields:
                 raise ValueError(f"sql/{SOURCES}/{name}.yml: column {c.name} takes {record_type.__name__}.{c.field}, "
                                  "which is no field of it")  # fmt: skip
+        unheld = sorted(fields - {c.field for c in columns})
+        if unheld:  # a field the core adds would be lost on the way to the warehouse
+            raise ValueError(f"{record_type.__name__}.{', '.join(unheld)}: no column of sql/{SOURCES}/{name}.yml "
+                             "holds it (add one with field: ...)")  # fmt: skip
         self.names = [c.name for c in columns]
         self.supplied = [c.name for c in columns if not c.field]  # the loader's: first, in column order
         taken = [c for c in columns if c.field]
