@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 import ahocorasick_rs
+
+from .vocab import rows
 
 ALWAYS_FIT = frozenset({"ratio", "ratio_difference", "rank", "multiple"})
 
@@ -55,18 +54,12 @@ class MetricCatalog:
         return self.by_synonym[self.synonyms[k]]
 
 
-def _rows(text: str) -> list[dict[str, str]]:
-    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
-    return list(csv.DictReader(io.StringIO("\n".join(lines))))
-
-
 @lru_cache(maxsize=1)
 def metric_catalog() -> MetricCatalog:
-    text = resources.files("pipelines.core").joinpath("data/metrics.csv").read_text(encoding="utf-8")
     metrics = [
         Metric(r["metric_id"].strip(), r["name"].strip(), tuple(s for s in r["synonyms"].split("|") if s),
                (r.get("dimension") or "").strip())
-        for r in _rows(text)
+        for r in rows("metrics.csv")
     ]
     ids = [m.metric_id for m in metrics]
     if len(ids) != len(set(ids)):
