@@ -11,6 +11,7 @@ from functools import cache
 
 import regex
 
+from . import vocab
 from .context import DocumentContext, Section, since
 from .layout import SpanSet
 from .metrics import MetricCatalog, metric_catalog
@@ -20,92 +21,95 @@ from .quantities import EXCERPT_REACH, Boundaries, Mention
 from .regions import NATIONAL_REF, Gazetteer, Region, RegionIndex, RegionMention, gazetteer
 from .vocab import alternation, words
 
+# Words are read from the concept files under data/ (growth_cues, comparison_reading, plan_cues, period_cues,
+# label_words, place_roles .toml); the code keeps the reaches and the order the cues are read in.
+
+def _words_in(source: str) -> list[str]:
+    """The words of a composed pattern (its runs of word characters): what its alternatives end with and
+    how long they are."""
+    return re.findall(r"\w+", source)
+
+
+def _word(file: str, name: str) -> str:
+    """The one word of a list that names a single word (分别, 在, 增速): the code joins or finds it."""
+    (w,) = vocab.terms(file, name)
+    return w
+
+
 # --- kind -----------------------------------------------------------------------------------
-_GROWTH_VERBS = "负增长|比增|比降|增长|增速|增幅|上涨|涨幅|提高|提升|上升|下降|下滑|降低|减少|回落|下跌|降幅|增加|扩大|缩小|收窄"
-# The verb nearest the figure decides (增加值比上年下降10.3%: 下降, not the 增加 of 增加值).
-GROWTH_RE = re.compile(rf".*(?P<verb>{_GROWTH_VERBS})(?P<tail>[^,;。!?]{{0,8}})$")
-FALL_WORDS = ("负增长", "比降", "下降", "下滑", "降低", "减少", "回落", "下跌", "降幅", "缩小", "收窄")
-DIFF_SIGN_RE = re.compile(r"(高于|低于|快于|慢于|多于|少于|提高|提升|增加|下降|降低|减少|回落|缩小|收窄|扩大)")
-DIFF_FALL = ("低于", "慢于", "少于", "下降", "降低", "减少", "回落", "缩小", "收窄")
-COUNT_FALL_RE = re.compile(r"(?:减少|减|少|压减|削减|精简)$")
-# A count that grew against a base (比上年末增加2万户) is a difference; a plain 增加/新增 is a level.
-COUNT_RISE_RE = re.compile(r"(?:比|较|同比|环比)[^,;。!?]{0,12}?(?:增加|增长|提高|提升|扩大|多)了?$")
-# A comparison base left at the end of a label (固定宽带用户比上年末).
-COMPARISON_TAIL_RE = re.compile(r"(?:同比|环比|比|较)(?:上年|去年|上一年|年初|同期|(?:19|20)\d{2}年)?(?:末|底|初|同期)?$")
-# 到2025年 is a target date; 截至2023年 a date of a result; 增长到2025年的 / 恢复到2019年的 where a change ended
-# or what it is measured against; 计划总投资 the planned cost of projects, a level.
-TARGET_RE = re.compile(
-    r"力争|争取|目标(?!(?:任务)?的)|计划(?!总投资|的)|拟|确保|力求|届时|有望|(?<![截止])(?:到|至)(?:19|20)\d{2}年(?!的)"
-    r"|规划|将达到?|将实现|要达到|每年"
-)
-# The end point of a change from one figure to another (从A增长到B, 由A提高至2025年的B): B measures what A did.
-CHANGE_TO_RE = re.compile(r"^(?:增长|增加|提高|提升|扩大|上升|下降|减少|降低|跃升|攀升)?(?:到|至)(?:(?:19|20)\d{2}年(?:末|底)?的?)?$")
-FROM_RE = re.compile(r"(?:从|由)$")
-AVERAGE_RE = re.compile(r"年均")
-FROM_YEAR_RE = re.compile(r"(?:从|由)((?:19|20)\d{2})年")
-PERIOD_TAIL_RE = re.compile(
-    r"(?:从|由|较|比|(?:力争|争取)?(?:到|至))?(?:(?:19|20)\d{2}年|“?十[一二三四五六七八九]五”?)(?:末|底)?的?$"
-)
-# 主要预期目标是: / 目标为: opens a list of targets, planned growth rates among them.
-TARGET_LEAD_RE = re.compile(r"目标(?:是|为)?:")
-BASE_GAP_RE = re.compile(r"(?:末|底)?的")
-PAST_RE = re.compile(r"已|累计|截至|截止|实现了|完成了|建成了|达到了|先后")
+GROWTH_RE = vocab.regex("growth_cues", "growth")
+GROWTH_FALL_RE = vocab.regex("growth_cues", "growth_fall")
+RATE_UNITS = frozenset(vocab.terms("growth_cues", "rate_units"))
+DIFF_SIGN_RE = vocab.regex("growth_cues", "difference_sign")
+DIFF_FALL_RE = vocab.regex("growth_cues", "difference_fall")
+COUNT_FALL_RE = vocab.regex("growth_cues", "count_fall")
+COUNT_RISE_RE = vocab.regex("growth_cues", "count_rise")
+COMPARISON_TAIL_RE = vocab.regex("comparison_reading", "tail")
+TARGET_RE = vocab.regex("plan_cues", "target")
+CHANGE_TO_RE = vocab.regex("growth_cues", "change_to")
+FROM_RE = vocab.regex("period_cues", "from_end")
+AVERAGE_RE = vocab.regex("period_cues", "average")
+FROM_YEAR_RE = vocab.regex("period_cues", "from_year")
+PERIOD_TAIL_RE = vocab.regex("period_cues", "tail")
+TARGET_LEAD_RE = vocab.regex("plan_cues", "target_lead")
+BASE_GAP_RE = vocab.regex("period_cues", "base_gap")
+PAST_RE = vocab.regex("plan_cues", "done")
+PART_OF_YEAR_MARKS = vocab.terms("period_cues", "part_of_year_marks")
 CUE_WINDOW = 60
-WHOLE_REGION_RE = re.compile(r"全[省市区州县国]")
+WHOLE_REGION_RE = vocab.regex("label_words", "whole_region")
 REGION_REACH = 400  # a statement's subject is named within this many characters before its figure
 LEAD_REACH = 24  # lead words before a clause's subject (其中, 在, 截至目前) are short
 FRAME_WINDOW = 80  # 在…的情况下 spans a few dozen characters
-# A figure summed over a span (累计建成, 五年共新增, 年均): of the whole span, not of its last year.
-RUNNING_TOTAL_RE = re.compile(r"累计|总计|合计|(?<!公)共(?![同享建])|年均|平均")  # not 公共, 共同, 共享
+RUNNING_TOTAL_RE = vocab.regex("plan_cues", "running_total")
 BOOK_ONLY_RE = re.compile(r"《[^》\n]{0,80}》")
 BOOK_TITLE_RE = re.compile(r"《[^》\n]{0,60}》|“[^”\n]{0,30}”")
 
 # --- metric label ---------------------------------------------------------------------------
-_TRAIL_WORDS = (
-    "累计完成|累计达到|累计|累积|共计|共有|总计|合计|分别|均|已经|已达|已|目前|现已|达到了|达到|达至|达|为|是|至|到|有|"
-    "超过|超出|超|逾|突破|约为|(?<![签节制合预公条契履违特集简相邀])约|将近|(?<![最附临就邻亲靠])近|接近|大约|不到|不足|同比|环比|比上年|较上年|增长|增加|下降|减少|提高到|提高|"
-    "提升|上涨|实现|完成|拥有|共|增至|降至|上升至|攀升至|的|了|在|占|首次|全年|当年|再|又|仍|稳居|位居|跃居|居|排名|"
-    "排|位列|名列|列|继续|保持|持续|一举|高于|低于|快于|增速|增幅|涨幅|上升|年均|平均|仅|只|比|较|每年|连续|"
-    "全国|全省|全市|全球|世界|国内|省内|市内|中|内|以上|以下|以内|以|左右|多|余|分别为|分别达|分别达到|预计|从|由"
-)
-TRAIL_RE = re.compile(rf"(?:{_TRAIL_WORDS}|\s)+$")
+TRAIL_RE = vocab.regex("label_words", "trailing")
 # The characters a trailing word can end with: a text ending in anything else has nothing to strip.
-_TRAIL_LAST = frozenset(w[-1] for w in _TRAIL_WORDS.split("|"))
-LEAD_RE = re.compile(
-    r"^(?:其中|此外|同时|另外|我们|目前|截至目前|截止目前|截至|截止|今年以来|以来|去年|今年|全年|年内|上半年|一季度|"
-    r"(?:到|至)?(?:19|20)\d{2}年(?:底|末|初|度)?(?:以来)?|[一二三四五六七八九十]是|首先|其次|最后|全市|全省|全国|我市|我省|"
-    r"我国|本市|本省|全区|我区|在|对|将|已|共|由|从|把|经|按|据|有|通过|带动|依托|推动|围绕|聚焦|并|且|及|和|与|"
-    r"为|是|达|达到|更|力争|争取|确保|力求|计划|拟|预计|建成|实现|完成|累计|共有|拥有|新建|\s)+"
-)
+_TRAIL_LAST = frozenset(w[-1] for w in _words_in(TRAIL_RE.pattern))
+LEAD_RE = vocab.regex("label_words", "lead")
 # A quantity after one of these verbs counts what follows it (培育了35家服务商): the noun after is the metric.
-_VERBS_BEFORE = (
-    "培育|建成|建设|引进|实施|带动|接入|发放|拥有|举办|录入|开展|构建|设立|新增|组织|推动|吸引|集聚|聚集|入选|"
-    "上线|开发|匹配|打造|认定|创建|支持|安排|获得|获批|落地|签约|办理|服务|覆盖|形成|吸纳|抽调|部署|明确|汇聚|"
-    "包含|涉及|对接|完成|培养|培训|引育|遴选|评选|成立|组建|确定|推荐|共建|布局|新建|改造|惠及|开通|发布|拆解|"
-    "建立|出台|制定|印发|推出|上报|审议|修订|促成|创办|引导|扶持|资助|奖励|补助|联系|增选|吸收|招引|落户|开设|"
-    "举行|召开|承办|参与|参加|累计发放|了|对|向|给|使|让|帮助|连续|减少|增加|的|等|和|与|及|、|增发|发行|投入|"
-    "下达|筹集|募集|拨付|兑付|减免|节约|节省|带来|产生|创造|实现|共有"
-)
-VERB_BEFORE_RE = re.compile(rf"(?:{_VERBS_BEFORE})$")
+VERB_BEFORE_RE = vocab.regex("label_words", "verb_before")
 # How far from the end of a text a match of an end-anchored pattern can start: a search from there
 # finds the same match (from the start, the alternation would be tried at every position).
-_GROWTH_REACH = max(map(len, _GROWTH_VERBS.split("|"))) + 8 + 1
-_VERB_REACH = max(map(len, _VERBS_BEFORE.split("|"))) + 1
-TAIL_LEVEL_RE = re.compile(r"[到至]|占")
-LIST_SEP_RE = re.compile(r"[、和]")
-LIST_ITEM_SEPARATORS = "、和与及"
-RANK_SUBJECT_RE = re.compile(r"^(.*?)(?:在|居|位居|位列|名列|跃居|跻身|排名|排)")
-NOUN_AFTER_RE = re.compile(r"[^\s,;。!?、:的]{2,20}")
-AFTER_LEAD_RE = re.compile(r"^(?:以上|以下|左右|之多|多|余|的|\s)+")
-SCOPE_SHARE_RE = re.compile(r"占(全国|全省|全市|全球|世界)")
-IN_SCOPE_END_RE = re.compile(r"在(?:全国|全省|全市)?$")
-SHARE_WORD_RE = re.compile(r"率|比重|占比|比例|份额|强度|普及")
-QUALIFYING_LABEL_RE = re.compile(r"\(?(?:(?:国家|省|市|区|县|部|国际|全国|全省)级|[一二三四五六七八九十]级|新增|累计|其中|同口径|可比口径)")
-COMPARE_RE = re.compile(r"高于|低于|快于|慢于|较|比上年|比去年|同比")
-SUBJECT_CUT_RE = re.compile(r"增速|增幅|增长|高于|低于|快于|慢于|达到|突破|超过|保持|实现|位居|居|为|是")
-SUBJECT_SUFFIX_RE = re.compile(r"(?:增速|占比|排名|增幅)$")
-GENERIC_LABEL = {"规模", "总量", "数量", "比重", "占比", "增速", "增幅", "排名", "总额", "金额", "数", "量", "总数", ""}
+_GROWTH_REACH = max(map(len, _words_in(vocab.pattern("growth_cues", "growth_verb")))) + 8 + 1
+_VERB_REACH = max(map(len, vocab.terms("label_words", "verbs_before"))) + 1
+TAIL_LEVEL_RE = vocab.regex("growth_cues", "growth_to_level")
+LIST_SEP_RE = vocab.regex("label_words", "place_list_separator")
+LIST_ITEM_SEPARATORS = frozenset((*vocab.terms("label_words", "joiners"), *vocab.terms("label_words", "conjunctions")))
+RANK_SUBJECT_RE = vocab.regex("label_words", "rank_subject")
+NOUN_AFTER_RE = vocab.regex("label_words", "noun_after")
+AFTER_LEAD_RE = vocab.regex("label_words", "after_figure")
+SCOPE_SHARE_RE = vocab.regex("label_words", "scope_share")
+IN_SCOPE_END_RE = vocab.regex("label_words", "in_scope_end")
+SHARE_WORD_RE = vocab.regex("label_words", "share_word")
+QUALIFYING_LABEL_RE = vocab.regex("label_words", "qualifying_label")
+COMPARE_RE = vocab.regex("comparison_reading", "compares")
+SUBJECT_CUT_RE = vocab.regex("label_words", "subject_cut")
+SUBJECT_SUFFIX_RE = vocab.regex("label_words", "subject_suffix")
+GENERIC_RE = vocab.regex("label_words", "generic")
 MAX_LABEL = 20
+RESPECTIVE = _word("label_words", "respective")
+MEMBERS = _word("label_words", "members")
+AT = _word("label_words", "at")
+SHARE_VERB = _word("label_words", "share_verb")
+SHARE_OF_WHOLE = _word("label_words", "share_of_whole")
+GROWTH_SUFFIX = _word("label_words", "growth_suffix")
+GROWTH_ENDINGS = (GROWTH_SUFFIX, *vocab.terms("label_words", "rate_words"), *vocab.terms("growth_cues", "grew"))
+SHARE_SUFFIX = _word("label_words", "share_suffix")
+RANK_SUFFIX = _word("label_words", "rank_suffix")
+DIFFERENCE_SUFFIX = _word("label_words", "difference_suffix")
+RANK_RISE = _word("label_words", "rank_rise")
+RANK_FALL = _word("label_words", "rank_fall")
+FRAME_RE = vocab.regex("label_words", "frame")
+
+# --- region ---------------------------------------------------------------------------------
+BEFORE_BASE_RE = vocab.regex("comparison_reading", "before_base")
+SCOPE_BEFORE_RE = vocab.regex("place_roles", "scope_before")
+ORDINAL_AFTER = frozenset(vocab.terms("place_roles", "ordinal_after"))
+PEOPLE_AFTER_RE = vocab.regex("place_roles", "people_after")
+ORDINAL_BEFORE_RE = vocab.regex("place_roles", "ordinal_before")
 
 
 @dataclass(slots=True)
@@ -168,7 +172,7 @@ class DocContext:
         self.all_period_ends = [p.end for p in self.all_periods]
         self.relative = relative_years(norm) if self.doc_year else []
         self.relative_starts = [r[0] for r in self.relative]
-        self.parts = parts_of_year(norm) if "季度" in norm or "半年" in norm else []
+        self.parts = parts_of_year(norm) if any(w in norm for w in PART_OF_YEAR_MARKS) else []
         self.part_starts = [p[0] for p in self.parts]
 
     def sentence(self, pos: int) -> tuple[int, int]:
@@ -216,7 +220,7 @@ def kind_and_sign(m: Mention, clause_before: str, sentence_before: str, ctx: Doc
         return "difference", m.negative
     if m.unit == "pp":
         signs = DIFF_SIGN_RE.findall(clause_before) or DIFF_SIGN_RE.findall(sentence_before[-30:])
-        return "difference", bool(signs) and signs[-1] in DIFF_FALL
+        return "difference", bool(signs) and DIFF_FALL_RE.fullmatch(signs[-1]) is not None
     g = GROWTH_RE.search(clause_before, max(0, len(clause_before) - _GROWTH_REACH))
     clause_before = clause_before[-CUE_WINDOW:]  # the cues that matter are near the figure (a line may be 200 KB)
     # A planned value (力争, 到2025年, 主要预期目标是:, a 下一步 section) is a target: a level, a share or a
@@ -224,12 +228,12 @@ def kind_and_sign(m: Mention, clause_before: str, sentence_before: str, ctx: Doc
     plain = _strip_titles(sentence_before[-120:])  # a window: the cues that matter are near the figure
     section = ctx.section_at(m.start)
     base = "level"
-    if m.unit in ("%", "倍"):
+    if m.unit in RATE_UNITS:
         if g and not TAIL_LEVEL_RE.search(g.group("tail")):
             # a growth is planned only by a cue in its own clause, a 目标是: lead or a plan section
             if _planned(clause_before, clause_before, section) or TARGET_LEAD_RE.search(plain):
                 return "target", False
-            return "growth", g.group("verb") in FALL_WORDS
+            return "growth", GROWTH_FALL_RE.fullmatch(g.group("verb")) is not None
         base = "share" if m.unit == "%" else "level"
     elif COUNT_FALL_RE.search(clause_before, max(0, len(clause_before) - 3)):  # end-anchored, words of 2
         return "difference", True
@@ -358,7 +362,7 @@ def _qualifies_a_title(rm: RegionMention, ctx: DocContext) -> bool:
     list or survey that the figure's region has a part in, not the whole country."""
     a = max(ctx.bounds.clause(rm.start)[0], rm.start - _VERB_REACH)
     before = ctx.norm[a : rm.start]
-    return _verb_before(before) or before.endswith(("次", "届"))
+    return _verb_before(before) or ORDINAL_BEFORE_RE.search(before) is not None
 
 
 def _carries(rm: RegionMention, ctx: DocContext) -> bool:
@@ -399,7 +403,7 @@ def region_of(m: Mention, kind: str, sent_start: int, ctx: DocContext,
         prev = ctx.norm[max(0, rm.start - 2) : rm.start]
         nxt = ctx.norm[rm.end : rm.end + 1]
         between = ctx.norm[rm.end : m.start]
-        if "等" in between or (prev.endswith("(") and nxt == ")"):
+        if MEMBERS in between or (prev.endswith("(") and nxt == ")"):
             continue  # 广州南沙、深圳湾等8个园区; 大数据(河南)综合试验区: members or names, not the subject
         if LIST_SEP_RE.search(ctx.norm[rm.start - 1 : rm.start] + nxt):
             if len(between) <= 3:
@@ -407,20 +411,20 @@ def region_of(m: Mention, kind: str, sent_start: int, ctx: DocContext,
             continue  # 在甲区、乙区和丙区形成集聚: places where something is, not whose figure it is
         if _names_a_unit(rm, ctx):
             continue  # 某市某区某街道某社区, 某省农业大学: an address, a smaller unit's or an organisation's name
-        if prev.endswith(("高于", "低于", "快于", "慢于", "比", "较", "超过")):
+        if BEFORE_BASE_RE.search(prev):
             continue  # a comparison base
-        if rm.self_ref == "national" and ctx.norm.startswith(("人民", "各族", "上下"), rm.end):
+        if rm.self_ref == "national" and PEOPLE_AFTER_RE.match(ctx.norm, rm.end):
             continue  # 全国人民: the people, not the place of the figure
         if rm.self_ref == NATIONAL_REF and _qualifies_a_title(rm, ctx):
             continue  # 新创建全国文明城市5个, 第四次全国文物普查: a national title or survey, won or run here
-        scope = prev.endswith(("占", "居", "列", "于", "比", "较", "在")) or nxt in ("第", "首")
+        scope = SCOPE_BEFORE_RE.search(prev) is not None or nxt in ORDINAL_AFTER
         if scope and rm.self_ref:
             continue  # 占全国9成, 居全省第一: a scope, whatever the kind
         if rm.self_ref and kind in ("rank", "share", "difference"):
             continue  # 居全国第一, 占全省32%: the scope, not the subject
         if scope and kind in ("rank", "share", "difference"):
             continue
-        if scope and nxt in ("第", "首"):
+        if scope and nxt in ORDINAL_AFTER:
             continue
         return _resolve(rm, ctx), ("clause" if rm.start >= clause_start else "sentence")
     place = ctx.doc.place_at(m.start)
@@ -431,22 +435,22 @@ def region_of(m: Mention, kind: str, sent_start: int, ctx: DocContext,
 
 RESPECTIVE_REACH = 120  # 分别 stands within this many characters before the first figure it distributes
 LIST_REACH = 60  # the list of items before 分别 is short
-LIST_ITEM_SPLIT_RE = re.compile(r"[、和及与]")
-LIST_GAP_RE = re.compile(r"\s*[、和及与]?\s*")
+LIST_ITEM_SPLIT_RE = vocab.regex("label_words", "list_separator")
+LIST_GAP_RE = vocab.regex("label_words", "list_gap")
 SEGMENT_START_RE = re.compile(r"[,;:。!?\n]")
 
 
 def _respective_runs(mentions: list[Mention], ctx: DocContext) -> Iterator[tuple[int, int, list[Mention]]]:
     """(start of the list, offset of 分别, the run of figures after it) for each 分别 that distributes
     figures: 甲、乙分别增长a、b. Every search is bounded, so a long line without punctuation stays linear."""
-    if "分别" not in ctx.norm:
+    if RESPECTIVE not in ctx.norm:
         return
     i = 0
     while i < len(mentions):
         m = mentions[i]
         s, e = ctx.sentence(m.start)
         lo = max(s, m.start - RESPECTIVE_REACH, mentions[i - 1].end if i else 0)
-        j = ctx.norm.rfind("分别", lo, m.start)
+        j = ctx.norm.rfind(RESPECTIVE, lo, m.start)
         if j == -1:
             i += 1
             continue
@@ -538,30 +542,29 @@ def metric_label(m: Mention, kind: str, clause: tuple[int, int], ctx: DocContext
         or len(label) < 2
         or _verb_before(raw_end)
         or _verb_before(stripped if raw_end == before_raw else _rstrip_words(raw_end))
-        or "等" in before_raw[-4:]
+        or MEMBERS in before_raw[-4:]
         or IN_SCOPE_END_RE.search(raw_end) is not None
         or (prev_end > clause[0] and m.start - prev_end <= 5)
     )
     if count_first and after_text and kind != "rank":
         label = after_text
     if kind == "difference" and m.unit == "pp" and prev_label and (
-        label in GENERIC_LABEL or len(label) <= 2 or COMPARE_RE.search(before_raw)
+        _generic(label) or len(label) <= 2 or COMPARE_RE.search(before_raw)
     ):
-        label = prev_label + "差"  # 较上年提高0.8个百分点: the change of the figure just reported
-    elif label.startswith("占") and prev_subject:
+        label = prev_label + DIFFERENCE_SUFFIX  # 较上年提高0.8个百分点: the change of the figure just reported
+    elif label.startswith(SHARE_VERB) and prev_subject:
         label = prev_subject + label  # 占GDP比重: whose share
-    if label in GENERIC_LABEL or (len(label) <= 2 and prev_subject and label not in _metric_heads()):
+    if _generic(label) or (len(label) <= 2 and prev_subject and label not in _metric_heads()):
         label = prev_subject if label in prev_subject else prev_subject + label
     elif prev_subject and QUALIFYING_LABEL_RE.fullmatch(label):
         # 其中国家级3个、省级15个: a part of the figure before; the subject stays the same.
         return (prev_subject + label)[-MAX_LABEL:], prev_subject
-    if kind == "growth" and not label.endswith(("增速", "增幅", "增长")):
-        label = (label or prev_subject) + "增速"
-    elif kind == "share" and not SHARE_WORD_RE.search(label):
+    suffix = _kind_suffix(label, kind)
+    if suffix == SHARE_SUFFIX:
         scope = SCOPE_SHARE_RE.search(norm, clause[0], m.start)
-        label = (label or prev_subject) + (f"占{scope.group(1)}比重" if scope else "占比")
-    elif kind == "rank" and "排名" not in label:
-        label = (label or prev_subject) + "排名"
+        suffix = SHARE_VERB + scope.group(1) + SHARE_OF_WHOLE if scope else suffix  # 占全国比重: of that scope
+    if suffix:
+        label = (label or prev_subject) + suffix
     label = label[-MAX_LABEL:]
     subject = SUBJECT_SUFFIX_RE.sub("", label)
     return label, subject
@@ -591,21 +594,16 @@ def _induced_re() -> re.Pattern[str]:
     return re.compile(rf"(?:{alternation(words('induced_verbs.txt'))})[^,;。]{{2,{MAX_LABEL}}}$")  # not 带动1000家企业上云
 
 
-@cache
-def _frame_re() -> re.Pattern[str]:
-    return re.compile(rf"在[^,;。]*?(?:{alternation(words('adverbial_frames.txt'))})")
-
-
 def _outside_frame(before: str, clause: str, norm: str, end: int) -> str:
     """The text before a figure without a circumstance frame (在…的情况下); inside one, what follows 在."""
-    if "在" not in clause:
+    if AT not in clause:
         return before
-    framed = _frame_re().sub("", clause)
+    framed = FRAME_RE.sub("", clause)
     if framed != clause:
         return framed  # 工业投资在房地产投资下降14%的情况下增长9.2%: 工业投资增长
-    i = before.rfind("在")
-    if _frame_re().match(before[i:] + norm[end : end + 12]):
-        return before[i + 1 :]  # the 14% inside the frame: 房地产投资下降
+    i = before.rfind(AT)
+    if FRAME_RE.match(before[i:] + norm[end : end + 12]):
+        return before[i + len(AT) :]  # the 14% inside the frame: 房地产投资下降
     return before
 
 
@@ -620,15 +618,26 @@ def _before_milestone(label: str) -> str:
     return label[: m.start()] if m and m.start() >= 2 else label
 
 
+def _kind_suffix(label: str, kind: str) -> str:
+    """What names a label as its kind names a figure (its growth, its share, its rank), where the label
+    does not say so already; else ""."""
+    if kind == "growth" and not label.endswith(GROWTH_ENDINGS):
+        return GROWTH_SUFFIX
+    if kind == "share" and not SHARE_WORD_RE.search(label):
+        return SHARE_SUFFIX
+    if kind == "rank" and RANK_SUFFIX not in label:
+        return RANK_SUFFIX
+    return ""
+
+
 def _with_kind(label: str, kind: str) -> str:
     """A list item's label named as its kind names a figure (its growth, its share, its rank)."""
-    if kind == "growth" and not label.endswith(("增速", "增幅", "增长")):
-        return label + "增速"
-    if kind == "share" and not SHARE_WORD_RE.search(label):
-        return label + "占比"
-    if kind == "rank" and "排名" not in label:
-        return label + "排名"
-    return label
+    return label + _kind_suffix(label, kind)
+
+
+def _generic(label: str) -> bool:
+    """A label too general to name a measure (规模, 数量, or none)."""
+    return not label or GENERIC_RE.fullmatch(label) is not None
 
 
 def _strip_leads(s: str) -> str:
@@ -689,9 +698,9 @@ def attribute(mentions: list[Mention], ctx: DocContext, catalog: MetricCatalog |
         if m.start in item_labels:
             label, subject = _with_kind(item_labels[m.start], kind), item_labels[m.start]
         induced = _induced(clause_before[-CUE_WINDOW:])
-        if m.hint == "rank_move" and (not label or label in GENERIC_LABEL):
+        if m.hint == "rank_move" and _generic(label):
             # 较上年提升3位: a move in the ranking just reported.
-            label = (prev_label if prev_label.endswith("排名") else "排名") + ("下降" if negative else "提升")
+            label = (prev_label if prev_label.endswith(RANK_SUFFIX) else RANK_SUFFIX) + (RANK_FALL if negative else RANK_RISE)
         if not label:
             # 旅游收入创历史新高,达到860亿元: the clause before, if it has no figure, says what is measured
             figure_before = clause[0] < 2 or prev_end >= ctx.bounds.clause(clause[0] - 2)[0]
