@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
+from typing import NamedTuple
 
 import regex
 
@@ -23,6 +23,7 @@ from .vocab import alternation, words
 
 # Words are read from the concept files under data/ (growth_cues, comparison_reading, plan_cues, period_cues,
 # label_words, place_roles .toml); the code keeps the reaches and the order the cues are read in.
+
 
 def _words_in(source: str) -> list[str]:
     """The words of a composed pattern (its runs of word characters): what its alternatives end with and
@@ -440,11 +441,20 @@ LIST_GAP_RE = vocab.regex("label_words", "list_gap")
 SEGMENT_START_RE = re.compile(r"[,;:。!?\n]")
 
 
-def _respective_runs(mentions: list[Mention], ctx: DocContext) -> Iterator[tuple[int, int, list[Mention]]]:
-    """(start of the list, offset of 分别, the run of figures after it) for each 分别 that distributes
-    figures: 甲、乙分别增长a、b. Every search is bounded, so a long line without punctuation stays linear."""
+class RespectiveRun(NamedTuple):
+    """甲、乙分别增长a、b: the list before 分别 and the figures it distributes, the n-th to the n-th item."""
+
+    list_start: int  # where the list of items (or places) before 分别 starts
+    word: int  # the offset of 分别
+    figures: list[Mention]  # the figures after it that follow each other across list separators
+
+
+def _respective_runs(mentions: list[Mention], ctx: DocContext) -> list[RespectiveRun]:
+    """Each 分别 that distributes figures, with its list and its run of figures. Every search is bounded,
+    so a long line without punctuation stays linear."""
     if RESPECTIVE not in ctx.norm:
-        return
+        return []
+    runs: list[RespectiveRun] = []
     i = 0
     while i < len(mentions):
         m = mentions[i]
@@ -454,40 +464,49 @@ def _respective_runs(mentions: list[Mention], ctx: DocContext) -> Iterator[tuple
         if j == -1:
             i += 1
             continue
-        run = [m]
-        for q in mentions[i + 1 :]:
-            if q.start >= e or not LIST_GAP_RE.fullmatch(ctx.norm[run[-1].end : q.start]):
-                break
-            run.append(q)
-        yield _segment_start(ctx.norm, max(s, j - LIST_REACH), j), j, run
-        i += len(run)
+        figures = _list_run(mentions, i, e, ctx)
+        runs.append(RespectiveRun(_segment_start(ctx.norm, max(s, j - LIST_REACH), j), j, figures))
+        i += len(figures)
+    return runs
 
 
-def _respective(mentions: list[Mention], ctx: DocContext) -> dict[int, Region]:
+def _list_run(mentions: list[Mention], i: int, sentence_end: int, ctx: DocContext) -> list[Mention]:
+    """mentions[i] and the figures after it in its sentence with only a list separator between (a、b和c)."""
+    run = [mentions[i]]
+    for q in mentions[i + 1 :]:
+        if q.start >= sentence_end or not LIST_GAP_RE.fullmatch(ctx.norm[run[-1].end : q.start]):
+            break
+        run.append(q)
+    return run
+
+
+def _respective(runs: list[RespectiveRun], ctx: DocContext) -> dict[int, Region]:
     """广州、深圳地铁客运量分别达1409万、1305万人次: the n-th region goes with the n-th figure."""
     out: dict[int, Region] = {}
-    for a, j, run in _respective_runs(mentions, ctx):
-        regions = [rm for rm in reversed(list(ctx.regions.before(a, j))) if rm.region is not None and not rm.self_ref]
-        if len(regions) >= 2 and len(run) == len(regions):
-            for q, rm in zip(run, regions, strict=True):
+    for run in runs:
+        places = ctx.regions.before(run.list_start, run.word)
+        regions = [rm for rm in reversed(list(places)) if rm.region is not None and not rm.self_ref]
+        if len(regions) >= 2 and len(run.figures) == len(regions):
+            for q, rm in zip(run.figures, regions, strict=True):
                 r = _resolve(rm, ctx)
                 if r is not None:
                     out[q.start] = r
     return out
 
 
-def _respective_labels(mentions: list[Mention], ctx: DocContext) -> dict[int, str]:
+def _respective_labels(runs: list[RespectiveRun], ctx: DocContext) -> dict[int, str]:
     """集成电路、光伏组件、工业机器人产量分别增长a、b、c: the n-th item (with the head noun the items share)
     labels the n-th figure of the run after 分别."""
     out: dict[int, str] = {}
-    for a, j, run in _respective_runs(mentions, ctx):
-        items = _list_items(ctx.norm[a:j], ctx)
-        if len(items) >= 2 and len(run) == len(items):
-            out.update(zip((q.start for q in run), items, strict=True))
+    for run in runs:
+        items = _list_items(ctx.norm[run.list_start : run.word], ctx)
+        if len(items) >= 2 and len(run.figures) == len(items):
+            out.update(zip((q.start for q in run.figures), items, strict=True))
     return out
 
 
 def _segment_start(norm: str, s: int, j: int) -> int:
+    """Where the list before 分别 at ``j`` starts: after the last punctuation mark from ``s`` on."""
     last = -1
     for c in SEGMENT_START_RE.finditer(norm, s, j):
         last = c.end()
@@ -495,13 +514,20 @@ def _segment_start(norm: str, s: int, j: int) -> int:
 
 
 def _list_items(segment: str, ctx: DocContext) -> list[str]:
+    """The items of a list (集成电路、光伏组件、工业机器人产量), each with the head noun the last one names
+    for all (产量); none where the segment is no list of measures."""
     items = [_strip_regions(_strip_leads(p.strip()), ctx) for p in LIST_ITEM_SPLIT_RE.split(segment)]
     if len(items) < 2 or any(len(it) < 2 or len(it) > MAX_LABEL for it in items):
         return []  # 一、二、三产业: ordinals, not items; or no list at all
     if all(ctx.gaz.name_at(it) for it in items):
         return []  # a list of places: _respective gives them as regions
-    head = next((h for h in _metric_heads() if items[-1].endswith(h) and len(items[-1]) > len(h)), "")
+    head = _shared_head(items[-1])
     return [it if not head or it.endswith(head) else it + head for it in items]
+
+
+def _shared_head(last_item: str) -> str:
+    """The head noun the last item of a list ends with, longer than the head alone (工业机器人产量: 产量)."""
+    return next((h for h in _metric_heads() if last_item.endswith(h) and len(last_item) > len(h)), "")
 
 
 @cache
@@ -509,65 +535,107 @@ def _metric_heads() -> tuple[str, ...]:
     return tuple(sorted(words("metric_heads.txt"), key=len, reverse=True))
 
 
-def metric_label(m: Mention, kind: str, clause: tuple[int, int], ctx: DocContext, prev_subject: str,
-                 prev_end: int, next_start: int, prev_label: str = "") -> tuple[str, str]:  # fmt: skip
+@dataclass(slots=True)
+class Reading:
+    """What the figures read so far in a sentence leave to the next one."""
+
+    sentence_start: int = -1
+    sentence: str = ""  # the stored sentence (the text's, not the normalised one)
+    subject: str = ""  # the noun the last level, target or growth rests on (营业收入 of 营业收入增速)
+    label: str = ""  # the label of the last figure that was not a difference
+    end: int = -1  # where the figure before ended
+    item: tuple[Mention | None, tuple[str, bool]] = (None, ("", False))  # the figure before, its kind and sign
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """Where a figure stands: its clause, its sentence, the clause's text before it, the next figure."""
+
+    clause: tuple[int, int]
+    sentence: tuple[int, int]
+    before: str  # the clause before the figure
+    next_start: int  # the noun after the figure ends where the next figure starts
+
+
+def metric_label(m: Mention, kind: str, site: Site, run: Reading, ctx: DocContext) -> tuple[str, str]:
     """A short label of what is measured and the subject noun it rests on."""
-    norm = ctx.norm
-    lo = max(clause[0], prev_end)
-    framed = _strip_titles(norm[max(clause[0], m.start - FRAME_WINDOW) : m.start])
-    before_raw = _outside_frame(_strip_titles(norm[lo : m.start]), framed, norm, m.end)
-    if prev_label and prev_end > clause[0] and CHANGE_TO_RE.match(before_raw.strip()):
-        return prev_label, prev_subject  # 从A增长到B: B is the same measure as A
+    before_raw = _text_before(m, site, run, ctx)
+    if run.label and run.end > site.clause[0] and CHANGE_TO_RE.match(before_raw.strip()):
+        return run.label, run.subject  # 从A增长到B: B is the same measure as A
     before_raw = PERIOD_TAIL_RE.sub("", before_raw)  # 生产总值从2020年的1.25万亿元: the period is not the measure
     if kind == "rank":
-        # 综合指标在全国100个城市APP中排名第七: the subject stands before 在/居/排名.
-        head = _strip_titles(norm[clause[0] : m.start])
-        cut = RANK_SUBJECT_RE.search(head)
-        if cut and cut.group(1):
-            before_raw = cut.group(1)
-            if not _strip_regions(_strip_leads(_rstrip_words(before_raw)), ctx):
-                # 我市在全国数字城市排名中位居第8位: only a place before 在; the ranking after it says what is ranked.
-                before_raw = head[cut.end() :]
-    after = norm[m.end : min(clause[1], next_start)]
+        before_raw = _rank_subject(before_raw, m, site.clause[0], ctx)
+    label = _of_figure_before(_own_label(m, kind, before_raw, site, run, ctx), m, kind, before_raw, run)
+    if _generic(label) or (len(label) <= 2 and run.subject and label not in _metric_heads()):
+        label = run.subject if label in run.subject else run.subject + label
+    elif run.subject and QUALIFYING_LABEL_RE.fullmatch(label):
+        # 其中国家级3个、省级15个: a part of the figure before; the subject stays the same.
+        return (run.subject + label)[-MAX_LABEL:], run.subject
+    label = _named_by_kind(label, m, kind, site.clause[0], run, ctx)[-MAX_LABEL:]
+    return label, SUBJECT_SUFFIX_RE.sub("", label)
+
+
+def _text_before(m: Mention, site: Site, run: Reading, ctx: DocContext) -> str:
+    """The clause before a figure from the figure before it, without titles or a circumstance frame."""
+    norm, a = ctx.norm, site.clause[0]
+    framed = _strip_titles(norm[max(a, m.start - FRAME_WINDOW) : m.start])
+    return _outside_frame(_strip_titles(norm[max(a, run.end) : m.start]), framed, norm, m.end)
+
+
+def _rank_subject(before_raw: str, m: Mention, clause_start: int, ctx: DocContext) -> str:
+    """综合指标在全国100个城市APP中排名第七: the subject of a rank stands before 在/居/排名."""
+    head = _strip_titles(ctx.norm[clause_start : m.start])
+    cut = RANK_SUBJECT_RE.search(head)
+    if not cut or not cut.group(1):
+        return before_raw
+    if not _strip_regions(_strip_leads(_rstrip_words(cut.group(1))), ctx):
+        # 我市在全国数字城市排名中位居第8位: only a place before 在; the ranking after it says what is ranked.
+        return head[cut.end() :]
+    return cut.group(1)
+
+
+def _own_label(m: Mention, kind: str, before_raw: str, site: Site, run: Reading, ctx: DocContext) -> str:
+    """What the figure's own clause names: the noun phrase before it, or the noun after it where the
+    figure counts that noun (培育了35家服务商, 等8个园区, 对21个部门24个机构)."""
     stripped = _rstrip_words(before_raw)
     raw_end = before_raw.rstrip()
     before = _strip_regions(_strip_leads(stripped), ctx)
-    before = _rstrip_words(COMPARISON_TAIL_RE.sub("", _rstrip_words(before)))
-    label = _before_milestone(before)
+    label = _before_milestone(_rstrip_words(COMPARISON_TAIL_RE.sub("", _rstrip_words(before))))
+    if kind == "rank":
+        return label
+    after = ctx.norm[m.end : min(site.clause[1], site.next_start)]
     noun_after = NOUN_AFTER_RE.match(AFTER_LEAD_RE.sub("", after))
     after_text = _rstrip_words(noun_after.group()) if noun_after else ""
-    # The noun after the figure is what it counts (培育了35家服务商, 等8个园区, 对21个部门24个机构).
-    count_first = (
+    counts_after = (
         not label
         or len(label) < 2
         or _verb_before(raw_end)
         or _verb_before(stripped if raw_end == before_raw else _rstrip_words(raw_end))
         or MEMBERS in before_raw[-4:]
         or IN_SCOPE_END_RE.search(raw_end) is not None
-        or (prev_end > clause[0] and m.start - prev_end <= 5)
+        or (run.end > site.clause[0] and m.start - run.end <= 5)
     )
-    if count_first and after_text and kind != "rank":
-        label = after_text
-    if kind == "difference" and m.unit == "pp" and prev_label and (
+    return after_text if counts_after and after_text else label
+
+
+def _of_figure_before(label: str, m: Mention, kind: str, before_raw: str, run: Reading) -> str:
+    """A label that speaks of the figure just reported: its change, or a share of its subject."""
+    if kind == "difference" and m.unit == "pp" and run.label and (
         _generic(label) or len(label) <= 2 or COMPARE_RE.search(before_raw)
     ):
-        label = prev_label + DIFFERENCE_SUFFIX  # 较上年提高0.8个百分点: the change of the figure just reported
-    elif label.startswith(SHARE_VERB) and prev_subject:
-        label = prev_subject + label  # 占GDP比重: whose share
-    if _generic(label) or (len(label) <= 2 and prev_subject and label not in _metric_heads()):
-        label = prev_subject if label in prev_subject else prev_subject + label
-    elif prev_subject and QUALIFYING_LABEL_RE.fullmatch(label):
-        # 其中国家级3个、省级15个: a part of the figure before; the subject stays the same.
-        return (prev_subject + label)[-MAX_LABEL:], prev_subject
+        return run.label + DIFFERENCE_SUFFIX  # 较上年提高0.8个百分点: the change of the figure just reported
+    if label.startswith(SHARE_VERB) and run.subject:
+        return run.subject + label  # 占GDP比重: whose share
+    return label
+
+
+def _named_by_kind(label: str, m: Mention, kind: str, clause_start: int, run: Reading, ctx: DocContext) -> str:
+    """The label named as its kind names a figure (its growth, its share of a scope, its rank)."""
     suffix = _kind_suffix(label, kind)
     if suffix == SHARE_SUFFIX:
-        scope = SCOPE_SHARE_RE.search(norm, clause[0], m.start)
+        scope = SCOPE_SHARE_RE.search(ctx.norm, clause_start, m.start)
         suffix = SHARE_VERB + scope.group(1) + SHARE_OF_WHOLE if scope else suffix  # 占全国比重: of that scope
-    if suffix:
-        label = (label or prev_subject) + suffix
-    label = label[-MAX_LABEL:]
-    subject = SUBJECT_SUFFIX_RE.sub("", label)
-    return label, subject
+    return (label or run.subject) + suffix if suffix else label
 
 
 def _previous_clause_subject(ctx: DocContext, clause_start: int, sent_start: int) -> str:
@@ -666,68 +734,101 @@ def _strip_regions(s: str, ctx: DocContext) -> str:
 
 
 def attribute(mentions: list[Mention], ctx: DocContext, catalog: MetricCatalog | None = None) -> list[Fact]:
-    catalog = catalog or metric_catalog()
+    """The facts of a document's figures, read in order: a figure may take its subject, label or kind
+    from the one before it in its sentence."""
+    reader = _Reader(mentions, ctx, catalog or metric_catalog())
     facts: list[Fact] = []
-    respective = _respective(mentions, ctx)
-    item_labels = _respective_labels(mentions, ctx)
-    prev_subject = ""
-    prev_sentence = -1
-    sentence = ""
-    prev_end = -1
-    prev_label = ""
-    prev_item: tuple[Mention | None, tuple[str, bool]] = (None, ("", False))
     for k, m in enumerate(mentions):
         if ctx.regions.inside(m.start, m.end) or ctx.doc.furniture.covers(m.start, m.end):
             continue  # 五家渠市, 七台河: part of a place name; a page's counters and time stamps
-        s_start, s_end = ctx.sentence(m.start)
-        if s_start != prev_sentence:
-            prev_subject, prev_label, prev_sentence = "", "", s_start
-            sentence = ctx.text[s_start:s_end].strip()
-        clause = ctx.bounds.clause(m.start)
-        clause_before = ctx.norm[clause[0] : m.start]
-        sentence_before = ctx.norm[s_start : m.start]
-        kind, negative = list_item_kind(m, *prev_item, ctx) or kind_and_sign(m, clause_before, sentence_before, ctx)
-        prev_item = (m, (kind, negative))
-        region, region_source = region_of(m, kind, max(s_start, ctx.bounds.statement(m.start)[0]), ctx,
-                                          respective.get(m.start))  # fmt: skip
-        period, period_source = period_of(m, kind, s_start, ctx)
-        if kind in ("level", "share") and _after_reference_year(period, ctx) and not PAST_RE.search(clause_before[-CUE_WINDOW:]):
-            kind = "target"  # 明年新增4000万千瓦: a figure of a year still to come is planned
         next_start = mentions[k + 1].start if k + 1 < len(mentions) else len(ctx.norm)
-        label, subject = metric_label(m, kind, clause, ctx, prev_subject, prev_end, next_start, prev_label)
-        if m.start in item_labels:
-            label, subject = _with_kind(item_labels[m.start], kind), item_labels[m.start]
-        induced = _induced(clause_before[-CUE_WINDOW:])
+        facts.append(reader.fact(m, next_start))
+    return facts
+
+
+class _Reader:
+    """Reads one document's figures in order, keeping what each leaves to the next (``run``)."""
+
+    def __init__(self, mentions: list[Mention], ctx: DocContext, catalog: MetricCatalog) -> None:
+        self.ctx, self.catalog = ctx, catalog
+        runs = _respective_runs(mentions, ctx)  # read once for places and items alike
+        self.respective = _respective(runs, ctx)
+        self.item_labels = _respective_labels(runs, ctx)
+        self.run = Reading()
+
+    def fact(self, m: Mention, next_start: int) -> Fact:
+        ctx = self.ctx
+        site = self._site(m, next_start)
+        s_start = site.sentence[0]
+        kind, negative = self._kind(m, site)
+        region, region_source = region_of(m, kind, max(s_start, ctx.bounds.statement(m.start)[0]), ctx,
+                                          self.respective.get(m.start))  # fmt: skip
+        period, period_source = period_of(m, kind, s_start, ctx)
+        if kind in ("level", "share") and _after_reference_year(period, ctx) and not self._done(site):
+            kind = "target"  # 明年新增4000万千瓦: a figure of a year still to come is planned
+        label, subject = self._label(m, kind, negative, site)
+        induced = _induced(site.before[-CUE_WINDOW:])
+        self._remember(m, kind, label, subject)
+        return Fact(
+            doc=ctx.doc_id, start=m.start, end=m.end, text=ctx.text[m.start : m.end],
+            value=_num(-m.value if negative else m.value), unit=m.unit, qualifier=m.qualifier, kind=kind,
+            metric=label, metric_id=None if induced else self.catalog.fits(self.catalog.match(label), m.dimension),
+            region=region.name if region else None, region_code=region.code if region else None, period=period,
+            sentence=self.run.sentence if site.sentence[1] - s_start <= 2 * EXCERPT_REACH else _excerpt(m, ctx),
+            value_high=None if m.value_high is None else _num(-m.value_high if negative else m.value_high),
+            region_source=region_source if region else "none", period_source=period_source,
+        )  # fmt: skip
+
+    @staticmethod
+    def _done(site: Site) -> bool:
+        """A sign of a result (已, 累计) near the figure in its clause."""
+        return PAST_RE.search(site.before[-CUE_WINDOW:]) is not None
+
+    def _site(self, m: Mention, next_start: int) -> Site:
+        """Where ``m`` stands; a new sentence starts with nothing left by the figures before."""
+        ctx, run = self.ctx, self.run
+        s_start, s_end = ctx.sentence(m.start)
+        if s_start != run.sentence_start:
+            run.subject, run.label, run.sentence_start = "", "", s_start
+            run.sentence = ctx.text[s_start:s_end].strip()
+        clause = ctx.bounds.clause(m.start)
+        return Site(clause, (s_start, s_end), ctx.norm[clause[0] : m.start], next_start)
+
+    def _kind(self, m: Mention, site: Site) -> tuple[str, bool]:
+        """The kind and sign of ``m``: those of the figure before where ``m`` continues its list."""
+        ctx = self.ctx
+        sentence_before = ctx.norm[site.sentence[0] : m.start]
+        kind_sign = list_item_kind(m, *self.run.item, ctx) or kind_and_sign(m, site.before, sentence_before, ctx)
+        self.run.item = (m, kind_sign)
+        return kind_sign
+
+    def _label(self, m: Mention, kind: str, negative: bool, site: Site) -> tuple[str, str]:
+        """The label and subject of ``m``: its own, an item of a list it is distributed over, the ranking it
+        moves in, or what the clause before it said."""
+        ctx, run = self.ctx, self.run
+        label, subject = metric_label(m, kind, site, run, ctx)
+        if m.start in self.item_labels:
+            label, subject = _with_kind(self.item_labels[m.start], kind), self.item_labels[m.start]
         if m.hint == "rank_move" and _generic(label):
             # 较上年提升3位: a move in the ranking just reported.
-            label = (prev_label if prev_label.endswith(RANK_SUFFIX) else RANK_SUFFIX) + (RANK_FALL if negative else RANK_RISE)
+            ranking = run.label if run.label.endswith(RANK_SUFFIX) else RANK_SUFFIX
+            label = ranking + (RANK_FALL if negative else RANK_RISE)
         if not label:
             # 旅游收入创历史新高,达到860亿元: the clause before, if it has no figure, says what is measured
-            figure_before = clause[0] < 2 or prev_end >= ctx.bounds.clause(clause[0] - 2)[0]
-            before_subject = _previous_clause_subject(ctx, clause[0], s_start)
-            label = ("" if figure_before else before_subject) or prev_subject or before_subject or m.unit
-        if subject and kind in ("level", "target", "growth") and (m.dimension != "duration" or not prev_subject):
-            prev_subject = subject
+            a = site.clause[0]
+            figure_before = a < 2 or run.end >= ctx.bounds.clause(a - 2)[0]
+            before_subject = _previous_clause_subject(ctx, a, site.sentence[0])
+            label = ("" if figure_before else before_subject) or run.subject or before_subject or m.unit
+        return label, subject
+
+    def _remember(self, m: Mention, kind: str, label: str, subject: str) -> None:
+        """What ``m`` leaves to the figures after it in its sentence."""
+        run = self.run
+        if subject and kind in ("level", "target", "growth") and (m.dimension != "duration" or not run.subject):
+            run.subject = subject
         if kind != "difference" and m.dimension != "duration":
-            prev_label = label
-        prev_end = m.end
-        value = -m.value if negative else m.value
-        high = None
-        if m.value_high is not None:
-            high = -m.value_high if negative else m.value_high
-        facts.append(
-            Fact(
-                doc=ctx.doc_id, start=m.start, end=m.end, text=ctx.text[m.start : m.end],
-                value=_num(value), unit=m.unit, qualifier=m.qualifier, kind=kind, metric=label,
-                metric_id=None if induced else catalog.fits(catalog.match(label), m.dimension),
-                region=region.name if region else None,
-                region_code=region.code if region else None, period=period,
-                sentence=sentence if s_end - s_start <= 2 * EXCERPT_REACH else _excerpt(m, ctx),
-                value_high=_num(high) if high is not None else None,
-                region_source=region_source if region else "none", period_source=period_source,
-            )
-        )  # fmt: skip
-    return facts
+            run.label = label
+        run.end = m.end
 
 
 def _excerpt(m: Mention, ctx: DocContext) -> str:
