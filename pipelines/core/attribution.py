@@ -104,6 +104,8 @@ DIFFERENCE_SUFFIX = _word("label_words", "difference_suffix")
 RANK_RISE = _word("label_words", "rank_rise")
 RANK_FALL = _word("label_words", "rank_fall")
 FRAME_RE = vocab.regex("label_words", "frame")
+INDUCED_RE = vocab.regex("label_words", "induced")  # 带动某地进出口: the verb up to MAX_LABEL characters before
+MILESTONE_RE = vocab.regex("label_words", "milestone")
 
 # --- region ---------------------------------------------------------------------------------
 BEFORE_BASE_RE = vocab.regex("comparison_reading", "before_base")
@@ -652,14 +654,8 @@ def _previous_clause_subject(ctx: DocContext, clause_start: int, sent_start: int
 def _induced(clause_before: str) -> bool:
     """带动某地进出口120亿元: an amount a project brought about; but 带动全市规上企业超过8000家 states the whole
     region's total (全市, 全省: a total), and in 带动1000家企业上云 the figure counts the metric's own things."""
-    m = _induced_re().search(clause_before)
+    m = INDUCED_RE.search(clause_before)
     return m is not None and not WHOLE_REGION_RE.search(m.group())
-
-
-@cache
-def _induced_re() -> re.Pattern[str]:
-    """带动某地进出口: the verb and up to a label's length before the figure, within its clause."""
-    return re.compile(rf"(?:{alternation(words('induced_verbs.txt'))})[^,;。]{{2,{MAX_LABEL}}}$")  # not 带动1000家企业上云
 
 
 def _outside_frame(before: str, clause: str, norm: str, end: int) -> str:
@@ -675,14 +671,9 @@ def _outside_frame(before: str, clause: str, norm: str, end: int) -> str:
     return before
 
 
-@cache
-def _milestone_re() -> re.Pattern[str]:
-    return re.compile(alternation(words("milestone_verbs.txt")))
-
-
 def _before_milestone(label: str) -> str:
     """经济总量跨过大关 -> 经济总量: the measure stands before a verb of passing a milestone."""
-    m = _milestone_re().search(label)
+    m = MILESTONE_RE.search(label)
     return label[: m.start()] if m and m.start() >= 2 else label
 
 
