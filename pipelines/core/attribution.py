@@ -91,6 +91,7 @@ SUBJECT_CUT_RE = vocab.regex("label_words", "subject_cut")
 SUBJECT_SUFFIX_RE = vocab.regex("label_words", "subject_suffix")
 GENERIC_RE = vocab.regex("label_words", "generic")
 MAX_LABEL = 20
+METRIC_HEADS = tuple(sorted(words("metric_heads.txt"), key=len, reverse=True))  # the longest head first
 RESPECTIVE = _word("label_words", "respective")
 MEMBERS = _word("label_words", "members")
 AT = _word("label_words", "at")
@@ -529,12 +530,7 @@ def _list_items(segment: str, ctx: DocContext) -> list[str]:
 
 def _shared_head(last_item: str) -> str:
     """The head noun the last item of a list ends with, longer than the head alone (工业机器人产量: 产量)."""
-    return next((h for h in _metric_heads() if last_item.endswith(h) and len(last_item) > len(h)), "")
-
-
-@cache
-def _metric_heads() -> tuple[str, ...]:
-    return tuple(sorted(words("metric_heads.txt"), key=len, reverse=True))
+    return next((h for h in METRIC_HEADS if last_item.endswith(h) and len(last_item) > len(h)), "")
 
 
 @dataclass(slots=True)
@@ -568,7 +564,7 @@ def metric_label(m: Mention, kind: str, site: Site, run: Reading, ctx: DocContex
     if kind == "rank":
         before_raw = _rank_subject(before_raw, m, site.clause[0], ctx)
     label = _of_figure_before(_own_label(m, kind, before_raw, site, run, ctx), m, kind, before_raw, run)
-    if _generic(label) or (len(label) <= 2 and run.subject and label not in _metric_heads()):
+    if _generic(label) or (len(label) <= 2 and run.subject and label not in METRIC_HEADS):
         label = run.subject if label in run.subject else run.subject + label
     elif run.subject and QUALIFYING_LABEL_RE.fullmatch(label):
         # 其中国家级3个、省级15个: a part of the figure before; the subject stays the same.
