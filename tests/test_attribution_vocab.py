@@ -13,7 +13,7 @@ import pytest
 from pipelines.core import vocab
 from pipelines.core.attribution import _regex
 
-FILES = ("growth_cues", "comparison_cues", "plan_cues", "period_cues", "label_words", "place_roles")
+FILES = ("growth_cues", "comparison_reading", "plan_cues", "period_cues", "label_words", "place_roles")
 DOCS = Path(__file__).parent / "data" / "genres" / "set1" / "docs"
 
 
@@ -59,5 +59,5 @@ def test_flattening_splices_groups_of_words_only() -> None:
     assert source.count("(?:") > 1  # vocab groups every reference
     assert _regex("label_words", "verb_before").pattern.count("(?:") == 1  # one alternation, then $
     # a group that is quantified, or follows a literal, keeps its parentheses
-    assert "(?:" in _regex("comparison_cues", "tail").pattern
+    assert "(?:" in _regex("comparison_reading", "tail").pattern
     assert _regex("label_words", "trailing").pattern.endswith(")+$")
