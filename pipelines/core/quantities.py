@@ -616,8 +616,6 @@ def _generic(m, norm, bounds, units, keep, bare) -> None:  # noqa: C901 - one gr
                 after.startswith(_vocab().addressee) or after[:1] == ":"
             ):
                 return  # 王建国等12名代表, 张敏等3人: who a reply is addressed to
-            if unit.unit == "届" and prev == "第":
-                return
             if unit.dimension == "duration" and PLAN_AFTER.match(after):
                 return
             if cn and parse_chinese_decimal(cn) == 1 and len(cn) == 1:
@@ -908,11 +906,9 @@ def _share_list_units(norm, result, bare, protected, starts) -> None:
         if b.default_unit:
             b.unit, b.dimension, b.default_unit = nxt.unit, nxt.dimension, False
             continue
-        scale = Decimal(1)
         if nxt.unit in ("CNY", "USD", "EUR", "HKD", "t", "m", "m2", "byte", "W", "Wh", "bit/s", "flops"):
             continue  # their scale lives in the surface unit; too risky to guess
         b.unit, b.dimension = nxt.unit, nxt.dimension
-        b.value *= scale
         if b.start not in by_start:
             result.append(b)
             by_start[b.start] = b
