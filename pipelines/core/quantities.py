@@ -171,7 +171,9 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         # digit: a match that takes a digit takes the digits around it.
         "generic_start": re.compile(rf"[{UP}0-9{CN_NUMERAL_CHARS}](?<![0-9][0-9])"),
         "percent_cn": re.compile(rf"{_PERCENT}(?P<n>{CN}|{AR})"),
-        "fraction_cn": re.compile(rf"(?P<d>[{CN_NUMERAL_CHARS}]+|[0-9]+){_FRACTION}(?P<n>[{CN_NUMERAL_CHARS}]+|[0-9]+)"),
+        "fraction_cn": re.compile(
+            rf"(?P<d>[{CN_NUMERAL_CHARS}]+|[0-9]+){_FRACTION}(?P<n>[{CN_NUMERAL_CHARS}]+|[0-9]+)"
+        ),
         # These two begin with a class so that re can skip ahead to it; what may stand before the
         # number is checked after it (a lookbehind first would be tried at every position).
         "fraction_ar": re.compile(r"(?P<n>[0-9]{1,3})/(?P<d>[0-9]{1,3})(?![A-Za-z0-9/.\-])"),
@@ -212,6 +214,8 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         # 以上/以下 and the words after a figure, to tell a threshold naming a class.
         "threshold": re.compile(pattern("not_a_figure", "threshold")),
     }
+
+
 def _data_pairs(name: str) -> dict[str, tuple[str, ...]]:
     """A ``word,role`` file as role -> words, longest first."""
     out: dict[str, list[str]] = {}
@@ -437,9 +441,11 @@ def _restates_items(norm: str, bounds: Boundaries, start: int, end: int) -> bool
 
 
 # What may follow a figure where a threshold begins: 以 of 以上/以下, 及 of 及以上, a space (the empty string too).
-_THRESHOLD_OPENINGS = "".join(
-    sorted({w[0] for w in terms("qualifiers", "at_least_after") + terms("qualifiers", "at_most_after")})
-) + _one("not_a_figure", "threshold_and") + " "
+_THRESHOLD_OPENINGS = (
+    "".join(sorted({w[0] for w in terms("qualifiers", "at_least_after") + terms("qualifiers", "at_most_after")}))
+    + _one("not_a_figure", "threshold_and")
+    + " "
+)
 
 
 def _names_class(norm: str, q: Mention) -> bool:
