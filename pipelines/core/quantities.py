@@ -29,7 +29,15 @@ from .numerals import (
     parse_number,
 )
 from .text import finditer_at, normalise
-from .units import Unit, load_units, other_readings, rate_denominators, surface_with_role, unit_alternation, unit_roles
+from .units import (
+    Unit,
+    load_units,
+    other_readings,
+    rate_denominators,
+    surface_with_role,
+    unit_alternation,
+    units_with_role,
+)
 from .vocab import alternation, pattern, rows, terms, words
 
 
@@ -65,6 +73,12 @@ SIZE_CLASS = _one("not_a_figure", "size_class")
 _YEAR = surface_with_role("year")
 _IMPLIED_MONEY = surface_with_role("implied_money")
 _IMPLIED_COUNT = surface_with_role("implied_count")
+# The canonical units whose figures carry their scale (a list does not lend them), and those a rank cue turns
+# into a change in rank or a position (units.csv's roles).
+_SCALED_UNITS = units_with_role("scaled")
+_RANK_MOVE_UNITS = units_with_role("rank_move")
+_POSITION_UNITS = units_with_role("position")
+_RANKED_UNITS = _RANK_MOVE_UNITS | _POSITION_UNITS
 _DOUBLING_UNIT = next(u for u in load_units().values() if u.dimension == "multiple")
 
 
@@ -551,6 +565,7 @@ class _Reading:
     """One match of the generic pattern while the steps of ``_generic`` read it: span, number, multiplier,
     unit and the words around, as each step settles them."""
 
+    m: re.Match[str]
     ar: str | None
     cn: str | None
     start: int
@@ -563,7 +578,6 @@ class _Reading:
     prev: str
     alt: str | None
     per: str | None
-    per_start: int
     gap: str | None
     signed: bool = False
     value: Decimal = Decimal(0)
@@ -573,9 +587,14 @@ class _Reading:
 
 def _generic(m: re.Match[str], norm: str, bounds: Boundaries, units: dict[str, Unit], keep, bare) -> None:
     """A number with its multiplier and unit, read in named steps; a step that finds no figure drops it."""
-    if not _worth_reading(m, norm):
+    ar, cn, mult_s, unit_s, up, ap1, ap2, alt, per, gap = m.group(*_GENERIC_GROUPS)
+    if not _worth_reading(m, cn, ar, mult_s, unit_s, norm):
         return
-    r = _start_reading(m, norm)
+    start = m.start()
+    r = _Reading(m, ar, cn, start, m.end(), mult_s or "", unit_s, m.start("unit"), up, ap1 or ap2,
+                 norm[start - 1 : start], alt, per, gap)  # fmt: skip
+    if up or r.mult_s[-1:] in _UNIT_OPENING_MULTIPLIERS:
+        _settle_span(r, norm)
     if not (_read_arabic(r, norm) if r.ar else _read_chinese(r)) or not _settle_unit(r, norm, bounds, units):
         return
     q = _unitless_mention(r, norm, bare) if r.unit is None else _unit_mention(r, norm, bounds)
@@ -583,7 +602,9 @@ def _generic(m: re.Match[str], norm: str, bounds: Boundaries, units: dict[str, U
         return
     if r.approx or r.up:
         q.qualifier = "more_than"
-    _take_range(q, r, norm)
+    # A range's separator stands just before the figure (3-5家, 3至 5家): only then is a range tried.
+    if not _RANGE_SEPARATORS.isdisjoint(norm[r.start - 2 : r.start]):
+        _take_range(q, r, norm)
     if q.qualifier != "range":
         _take_qualifier(q, norm)
     if _names_no_figure(q, norm):
@@ -591,34 +612,30 @@ def _generic(m: re.Match[str], norm: str, bounds: Boundaries, units: dict[str, U
     if r.signed and q.dimension in ("ratio", "ratio_difference") and q.qualifier != "range":
         q.start -= 1
         q.value = -q.value
-    _take_rank_hint(q, norm)
+    if q.unit in _RANKED_UNITS:
+        _take_rank_hint(q, norm)
     keep(q)
 
 
-def _worth_reading(m: re.Match[str], norm: str) -> bool:
+_GENERIC_GROUPS = ("ar", "cn", "mult", "unit", "up", "ap1", "ap2", "alt", "per", "gap")
+
+
+def _worth_reading(m: re.Match[str], cn: str | None, ar: str | None, mult: str | None, unit: str | None,
+                   norm: str) -> bool:  # fmt: skip
     """Most matches are numerals with no unit (一是, 统一, 2019-): leave them early. What stays: 万/亿 counts
     (20万在线用户) and numbers that a list may give a unit (13.1、8.6个百分点)."""
-    if m.group("unit") is not None:
+    if unit is not None:
         return True
-    cn = m.group("cn")
     if cn is not None and BIG_MULTIPLIERS.isdisjoint(cn):
         return False
-    return not (
-        m.group("ar") is not None
-        and m.group("mult") is None
-        and norm[m.end() : m.end() + 2].lstrip(" ")[:1] not in LIST_SEPARATORS
-    )
+    return not (ar is not None and mult is None and norm[m.end() : m.end() + 2].lstrip(" ")[:1] not in LIST_SEPARATORS)
 
 
-def _start_reading(m: re.Match[str], norm: str) -> _Reading:
-    r = _Reading(
-        ar=m.group("ar"), cn=m.group("cn"), start=m.start(), end=m.end(), mult_s=m.group("mult") or "",
-        unit_s=m.group("unit"), unit_start=m.start("unit"), up=m.group("up"),
-        approx=m.group("ap1") or m.group("ap2"), prev=norm[m.start() - 1 : m.start()], alt=m.group("alt"),
-        per=m.group("per"), per_start=m.start("per"), gap=m.group("gap"),
-    )  # fmt: skip
+def _settle_span(r: _Reading, norm: str) -> None:
+    """Where the number ends and its unit begins, and whether a 上 before it belongs to it."""
     if r.mult_s[-1:] in _UNIT_OPENING_MULTIPLIERS:
         # 0.46千克, 1.5百分点, 2千瓦时: the 百/千 the multiplier took begins a unit (as long as the one after it).
+        m = r.m
         u = _patterns()["unit_at"].match(norm, m.end("mult") - 1)
         if u and u.end() >= (m.end("unit") if r.unit_s else 0):
             r.mult_s, r.unit_s, r.unit_start, r.end = r.mult_s[:-1], u.group(), u.start(), u.end()
@@ -627,7 +644,6 @@ def _start_reading(m: re.Match[str], norm: str) -> _Reading:
         r.start += 1
         r.up = None
         r.prev = UP
-    return r
 
 
 def _read_arabic(r: _Reading, norm: str) -> bool:
@@ -671,10 +687,11 @@ def _settle_unit(r: _Reading, norm: str, bounds: Boundaries, units: dict[str, Un
     unit = units.get(r.unit_s) if r.unit_s else None
     if unit is not None and r.gap and r.gap != " " and not (r.mult_s or "." in r.raw):
         unit = None  # a number at the end of a line with a classifier opening the next: not one figure
-    if unit is not None and _letters_of_code(r, norm):
+    nxt = norm[r.end : r.end + 1]
+    if unit is not None and r.unit_s[-1].isascii() and r.unit_s[-1].isalpha() and nxt.isascii() and nxt.isalnum():
         unit = None  # 11410100MB1234567X: letters inside a code, not a unit (a unit ends the token)
     if unit is not None and r.per and not unit.dimension.startswith("money"):
-        r.end = r.per_start - 1  # 5人/户 is not a rate we know: keep the count
+        r.end = r.m.start("per") - 1  # 5人/户 is not a rate we know: keep the count
         r.per = None
     if unit is not None and unit.dimension == "money_rate_only" and not r.per:
         return False  # 5分 is a score, not money
@@ -693,11 +710,6 @@ def _settle_unit(r: _Reading, norm: str, bounds: Boundaries, units: dict[str, Un
         r.end, r.unit_s, r.alt = end, None, None
     r.unit = unit
     return True
-
-
-def _letters_of_code(r: _Reading, norm: str) -> bool:
-    nxt = norm[r.end : r.end + 1]
-    return bool(r.unit_s) and r.unit_s[-1].isascii() and r.unit_s[-1].isalpha() and nxt.isascii() and nxt.isalnum()
 
 
 def _unitless_mention(r: _Reading, norm: str, bare: list[Mention]) -> Mention | None:
@@ -776,9 +788,6 @@ def _rejected_by_context(r: _Reading, unit: Unit, norm: str, bounds: Boundaries)
 
 def _take_range(q: Mention, r: _Reading, norm: str) -> None:
     """3-5家, 3至5家, 3~5万元: a number and a range mark just before the figure make it a range."""
-    # A range's separator stands just before the figure (3-5家, 3至 5家): only then is range_left tried.
-    if _RANGE_SEPARATORS.isdisjoint(norm[r.start - 2 : r.start]):
-        return
     rl = _patterns()["range_left"].search(norm, max(0, r.start - 16), r.start)
     if not rl or rl.end() != r.start or q.dimension == "duration":
         return
@@ -820,12 +829,11 @@ def _names_no_figure(q: Mention, norm: str) -> bool:
 
 def _take_rank_hint(q: Mention, norm: str) -> None:
     """N位 after a verb of moving is a change in rank (晋级12位); N位/N名 after a ranking word a position."""
-    roles = unit_roles(q.unit)
-    if "rank_move" in roles and RANK_MOVE.search(norm, max(0, q.start - 4), q.start):
+    if q.unit in _RANK_MOVE_UNITS and RANK_MOVE.search(norm, max(0, q.start - 4), q.start):
         before = norm[max(0, q.start - 4) : q.start]
         q.unit, q.dimension, q.hint = "rank", "rank", "rank_move"
         q.negative = before.endswith(RANK_DOWN)
-    elif "position" in roles and RANK_WORD.search(norm, max(0, q.start - 12), q.start):
+    elif q.unit in _POSITION_UNITS and RANK_WORD.search(norm, max(0, q.start - 12), q.start):
         q.unit, q.dimension, q.hint = "rank", "rank", "rank"  # 排名由188位上升到141位: positions, not people
 
 
@@ -1047,7 +1055,7 @@ def _share_list_units(norm, result, bare, protected, starts) -> None:
         if b.default_unit:
             b.unit, b.dimension, b.default_unit = nxt.unit, nxt.dimension, False
             continue
-        if "scaled" in unit_roles(nxt.unit):
+        if nxt.unit in _SCALED_UNITS:
             continue  # its scale lives in the surface unit or a 万/亿 (units.csv): too risky to guess
         b.unit, b.dimension = nxt.unit, nxt.dimension
         if b.start not in by_start:

@@ -94,14 +94,11 @@ def rate_denominators() -> dict[str, str]:
     return {r["surface"].strip(): r["unit"].strip() for r in rows("rate_denominators.csv")}
 
 
-@lru_cache(maxsize=1)
-def _roles_by_unit() -> dict[str, frozenset[str]]:
-    return {u.unit: u.roles & UNIT_ROLES for u in _all_rows(_catalog())}
-
-
-def unit_roles(unit: str) -> frozenset[str]:
-    """The roles of a canonical unit (``CNY``, ``人``); none for a unit outside the catalog (a rate, ``rank``)."""
-    return _roles_by_unit().get(unit, frozenset())
+def units_with_role(role: str) -> frozenset[str]:
+    """The canonical units (``CNY``, ``人``) whose rows carry ``role``, one of ``UNIT_ROLES``."""
+    if role not in UNIT_ROLES:
+        raise ValueError(f"{role!r} is not a role of a canonical unit")
+    return frozenset(u.unit for u in _all_rows(_catalog()) if role in u.roles)
 
 
 def surface_with_role(role: str) -> Unit:
