@@ -3,6 +3,10 @@
 All patterns run on the length-preserving normalised copy of the text (``text.normalise``), so
 spans are offsets into the original. The result is a list of ``Mention``: span, exact value,
 canonical unit, qualifier, plus hints (sign words, rank) that attribution turns into a kind.
+
+The words the rules look for are data (``pipelines/core/data``): qualifiers.toml, rank_cues.toml,
+list_cues.toml, figure_forms.toml, not_a_figure.toml, particles.toml, table_cues.toml, boundaries.toml and
+the roles and columns of units.csv. The code keeps the grammar: how digits, numerals and those words combine.
 """
 
 from __future__ import annotations
@@ -14,7 +18,6 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
-from importlib import resources
 
 from .numerals import (
     CN_DIGIT_CHARS,
@@ -26,57 +29,102 @@ from .numerals import (
     parse_number,
 )
 from .text import finditer_at, normalise
-from .units import Unit, load_units, other_readings, rate_denominators, unit_alternation
-from .vocab import alternation, rows, words
+from .units import (
+    Unit,
+    load_units,
+    other_readings,
+    rate_denominators,
+    surface_with_role,
+    unit_alternation,
+    units_with_role,
+)
+from .vocab import alternation, pattern, rows, terms, words
+
+
+def _one(file: str, name: str) -> str:
+    """The single word of the list ``name`` of ``file.toml`` (a particle, a prefix)."""
+    (word,) = terms(file, name)
+    return word
+
+
+def _chars(file: str, name: str) -> str:
+    """The one-character words of a list, as one string (for a character class or a membership test)."""
+    found = terms(file, name)
+    assert all(len(w) == 1 for w in found), f"{file}.toml: {name} holds only single characters"
+    return "".join(found)
+
 
 AR = r"[0-9]+(?:,[0-9]{3})+(?:\.[0-9]+)?(?![0-9,])|[0-9]+(?:\.[0-9]+)?"
-CN = rf"[{CN_NUMERAL_CHARS}]+(?:点[{CN_DIGIT_CHARS}]+)?"
-# A multiplier run: 万, 亿, 万亿, 千万, 百亿... (never 亿千: in 1000亿千瓦时 the 千 belongs to the unit).
-MULT = "(?:[十百千]?(?:万亿|亿|万)|[十百千])"
+CN = rf"[{CN_NUMERAL_CHARS}]+(?:{pattern('figure_forms', 'decimal_point')}[{CN_DIGIT_CHARS}]+)?"
+MULT = f"(?:{pattern('figure_forms', 'multiplier')})"
+SMALL_MULTIPLIERS = _chars("figure_forms", "small_multipliers")
+BIG_MULTIPLIERS = frozenset(_chars("figure_forms", "big_multipliers"))
+MULTIPLIER_CHARS = SMALL_MULTIPLIERS + _chars("figure_forms", "big_multipliers")
+# 0.46千克, 1.5百分点: the multipliers that begin a unit (百, 千), which the multiplier run may have taken.
+_UNIT_OPENING_MULTIPLIERS = frozenset(c for c in SMALL_MULTIPLIERS if any(s.startswith(c) for s in load_units()))
+UP = _one("qualifiers", "up_to")
+SOME = _one("qualifiers", "some_after_number")
+ORDINAL = _one("rank_cues", "ordinal_prefix")
+TOP = _one("rank_cues", "top_prefix")
+MODIFIER = _one("particles", "modifier")
+AND_OTHERS = _one("particles", "and_others")
+GRADE_NUMERAL = _one("not_a_figure", "grade_numeral")
+SIZE_CLASS = _one("not_a_figure", "size_class")
+_YEAR = surface_with_role("year")
+_IMPLIED_MONEY = surface_with_role("implied_money")
+_IMPLIED_COUNT = surface_with_role("implied_count")
+# The canonical units whose figures carry their scale (a list does not lend them), and those a rank cue turns
+# into a change in rank or a position (units.csv's roles).
+_SCALED_UNITS = units_with_role("scaled")
+_RANK_MOVE_UNITS = units_with_role("rank_move")
+_POSITION_UNITS = units_with_role("position")
+_RANKED_UNITS = _RANK_MOVE_UNITS | _POSITION_UNITS
+_DOUBLING_UNIT = next(u for u in load_units().values() if u.dimension == "multiple")
 
-# Qualifier words, longest first. Words before the number are outside the span (as in the gold).
-PRE_QUALIFIERS: list[tuple[str, str]] = sorted(
-    [
-        ("超过", "more_than"), ("超出", "more_than"), ("逾", "more_than"), ("突破", "more_than"),
-        ("超", "more_than"), ("多于", "more_than"), ("不低于", "more_than"), ("不少于", "more_than"),
-        ("至少", "more_than"), ("大于", "more_than"),
-        ("约", "approx"), ("大约", "approx"), ("近", "approx"), ("将近", "approx"), ("接近", "approx"),
-        ("约为", "approx"), ("大概", "approx"), ("近乎", "approx"),
-        ("不到", "less_than"), ("不足", "less_than"), ("低于", "less_than"), ("少于", "less_than"),
-        ("不超过", "less_than"), ("小于", "less_than"), ("未满", "less_than"),
-    ],
-    key=lambda kv: -len(kv[0]),
-)  # fmt: skip
-_PRE_QUALIFIER_OF = dict(PRE_QUALIFIERS)
-_PRE_QUALIFIER_LENGTHS = sorted({len(w) for w, _ in PRE_QUALIFIERS}, reverse=True)
-POST_QUALIFIERS: list[tuple[str, str]] = [
-    ("以上", "more_than"), ("之多", "more_than"), ("有余", "more_than"),
-    ("左右", "approx"), ("上下", "approx"),
-    ("以下", "less_than"), ("以内", "less_than"), ("之内", "less_than"),
-]  # fmt: skip
 
-_POST_QUALIFIER_OF = dict(POST_QUALIFIERS)
+def _qualifier_words(where: str) -> dict[str, str]:
+    """Qualifier word -> qualifier, for the words ``before`` or ``after`` a number (qualifiers.toml)."""
+    names = {
+        "before": {"more_than": ("more_than_before",), "approx": ("approx_before",), "less_than": ("less_than_before",)},
+        "after": {"more_than": ("at_least_after", "more_than_after"), "approx": ("approx_after",),
+                  "less_than": ("at_most_after", "less_than_after")},
+    }[where]  # fmt: skip
+    return {w: q for q, lists in names.items() for name in lists for w in terms("qualifiers", name)}
+
+
+_PRE_QUALIFIER_OF = _qualifier_words("before")
+_PRE_QUALIFIER_LENGTHS = sorted({len(w) for w in _PRE_QUALIFIER_OF}, reverse=True)
+_POST_QUALIFIER_OF = _qualifier_words("after")
 assert {len(w) for w in _POST_QUALIFIER_OF} == {2}, "_post_qualifier looks up two characters"
-# 约/近 end these words, where they are not qualifiers (签约34个, 最近3年).
-NOT_QUALIFIER_WORDS = ("签约", "节约", "制约", "合约", "预约", "公约", "条约", "契约", "履约", "违约", "特约",
-                       "集约", "简约", "相约", "邀约", "最近", "附近", "临近", "就近", "邻近", "亲近", "靠近")
-# N年 followed by these names a plan (三年行动计划), not a duration.
-PLAN_AFTER = re.compile(r"(?:行动|计划|规划|攻坚|专项|工程|倍增)")
-# Cues for a rank: 居全国第一, 排名第七, 位列全省第一, 全国第10.
-RANK_CUE = re.compile(r"(?:居|排名?|列|跻身|保持|全国|全省|全市|全区|全球|世界|国内|中部|西部|东北|省内|榜)[^,;。!?、]{0,6}$")
-# 第N位/第N名 is a position even further from its verb (位居全省县域经济十强县第4位).
-RANK_CUE_FAR = re.compile(r"(?:居|排名?|列|跻身|保持)[^,;。!?、]{0,16}$")
-# A ranking named shortly before N位/N名 makes it a position (排名由188位上升到141位), not a count of people.
-RANK_WORD = re.compile(r"(?:排名|排位|位次)[^,;。!?、]{0,10}$")
-# Between two ranks: the first moved to the second (第15位跃升至第8位, 第6位上升到第4位).
-RANK_MOVE_TO = re.compile(r"[^,;。!?、\n]{0,4}(?:至|到)")
-# Words before N位/N名 that make it a change in rank (晋级12位).
-RANK_MOVE = re.compile(r"(?:晋级|晋升|提升|上升|前进|跃升|提高|下降|下滑|后退|退后|跌落)$")
-RANK_DOWN = ("下降", "下滑", "后退", "退后", "跌落")
-# After an ordinal these make it a sequence number, not a rank.
-ORDINAL_NOUN = set("届期批号条款章节代轮季次版")
-LIST_SEPARATORS = "、和与及或"
-_RANGE_SEPARATORS = frozenset("-~至到—―")
+NOT_QUALIFIER_WORDS = terms("qualifiers", "not_qualifier")
+SCOPE_WORDS = terms("rank_cues", "scope")
+assert {len(w) for w in SCOPE_WORDS} == {2}, "_pre_qualifier skips a scope of two characters"
+_PRE_QUALIFIER_LAST = frozenset(w[-1] for w in (*_PRE_QUALIFIER_OF, *SCOPE_WORDS))
+
+PLAN_AFTER = re.compile(pattern("not_a_figure", "plan_after"))
+RANK_CUE = re.compile(pattern("rank_cues", "cue"))
+RANK_CUE_FAR = re.compile(pattern("rank_cues", "cue_far"))
+RANK_WORD = re.compile(pattern("rank_cues", "ranking_before"))
+RANK_MOVE_TO = re.compile(pattern("rank_cues", "move_to"))
+RANK_MOVE = re.compile(pattern("rank_cues", "move_before"))
+RANK_DOWN = terms("rank_cues", "move_down")
+POSITION_SUFFIXES = terms("rank_cues", "position_suffix")
+FIRST_PLACE = terms("rank_cues", "first_place")
+ORDINAL_NOUN = frozenset(terms("rank_cues", "ordinal_nouns"))
+_NOT_TOP = terms("rank_cues", "not_top")
+# A string, not a set: ``"" in LIST_SEPARATORS`` holds, and the end of the text counts as a separator.
+LIST_SEPARATORS = _chars("list_cues", "separators")
+_RANGE_SEPARATORS = frozenset(terms("list_cues", "range_marks"))
+_RANGE_GAPS = frozenset(terms("list_cues", "range_gaps"))
+_CHANGE_FROM = terms("list_cues", "change_from")
+_SMALL_COUNTS = frozenset(terms("list_cues", "small_counts"))
+_LETTER_UNIT_FOLLOWERS = _chars("figure_forms", "letter_unit_followers")
+_PERCENT = _one("figure_forms", "percent")
+_FRACTION = _one("figure_forms", "fraction")
+_TENTH = _one("figure_forms", "tenth")
+_OVER_HALF = _one("figure_forms", "over_half")
+_HALF_CHAR = "".join(set.intersection(*(set(w) for w in (*terms("figure_forms", "half"), _OVER_HALF))))
+_DOUBLE_CLOSE = _one("figure_forms", "double_close")
 # The largest value a fact may have in its canonical unit: beyond it a number is a run of digits or of 亿,
 # not a figure (and no warehouse column holds it).
 MAX_VALUE = Decimal("1e30")
@@ -101,51 +149,74 @@ class Mention:
     default_unit: bool = False
 
 
-@lru_cache(maxsize=1)
-def _patterns() -> dict[str, re.Pattern[str]]:
+def _generic_pattern() -> str:
+    """A number (Arabic with its multiplier, or a Chinese numeral), 多/余/几, and a unit with a rate's
+    denominator, or classifiers listed in brackets before a trailing 次."""
     units = unit_alternation()
     first = re.escape("".join(sorted({s[0] for s in load_units()})))
     per = "|".join(re.escape(s) for s in sorted(rate_denominators(), key=len, reverse=True))
-    generic = (
-        r"(?P<up>上)?"
+    more, some = pattern("qualifiers", "more_after_number"), pattern("qualifiers", "some_after_number")
+    big = pattern("figure_forms", "big_multipliers")
+    return (
+        rf"(?P<up>{UP})?"
         # A Chinese numeral is worth a look only when a unit, 多/余/几, or 万/亿 follows or ends it:
         # the lookahead drops the thousands of 一是, 统一, 之一 before any Python runs.
-        rf"(?:(?P<ar>{AR})(?P<ap1>多|余)?(?:(?:\r?\n)?(?P<mult>{MULT}))?|(?P<cn>{CN})(?:(?<=[万亿])|(?=[多余几 {first}])))"
-        r"(?P<ap2>多|余|几)?"
+        rf"(?:(?P<ar>{AR})(?P<ap1>{more})?(?:(?:\r?\n)?(?P<mult>{MULT}))?"
+        rf"|(?P<cn>{CN})(?:(?<={big})|(?=[{_chars('qualifiers', 'more_after_number')}{SOME} {first}])))"
+        rf"(?P<ap2>{more}|{some})?"
         rf"(?:(?P<gap>[ ]|\r?\n)?(?P<unit>{units})(?:/(?P<per>{per}))?)?"
-        # 辆（艘、架、列）次: classifiers listed in brackets before a trailing 次.
-        r"(?P<alt>\((?:[^()\n]{1,3}、){1,4}[^()\n]{1,3}\)次)?"
+        rf"(?P<alt>{pattern('figure_forms', 'listed_classifiers')})?"
     )
+
+
+def _double_pattern() -> str:
+    """翻番, 翻了一番, 翻两番 (begins with 翻, so that re skips ahead to it: see ``finditer_at``)."""
+    f = "figure_forms"
+    return rf"{_one(f, 'double_open')}{_one(f, 'double_past')}?(?P<n>[{CN_DIGIT_CHARS}0-9])?{_DOUBLE_CLOSE}"
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> dict[str, re.Pattern[str]]:
+    f, r = "figure_forms", "rank_cues"
+    per = "|".join(re.escape(s) for s in sorted(rate_denominators(), key=len, reverse=True))
     return {
-        "generic": re.compile(generic),
+        "generic": re.compile(_generic_pattern()),
         # Every generic match starts with 上 or a numeral (see ``finditer_at``), never at a digit after a
         # digit: a match that takes a digit takes the digits around it.
-        "generic_start": re.compile(rf"[上0-9{CN_NUMERAL_CHARS}](?<![0-9][0-9])"),
-        "percent_cn": re.compile(rf"百分之(?P<n>{CN}|{AR})"),
-        "fraction_cn": re.compile(rf"(?P<d>[{CN_NUMERAL_CHARS}]+|[0-9]+)分之(?P<n>[{CN_NUMERAL_CHARS}]+|[0-9]+)"),
+        "generic_start": re.compile(rf"[{UP}0-9{CN_NUMERAL_CHARS}](?<![0-9][0-9])"),
+        "percent_cn": re.compile(rf"{_PERCENT}(?P<n>{CN}|{AR})"),
+        "fraction_cn": re.compile(
+            rf"(?P<d>[{CN_NUMERAL_CHARS}]+|[0-9]+){_FRACTION}(?P<n>[{CN_NUMERAL_CHARS}]+|[0-9]+)"
+        ),
         # These two begin with a class so that re can skip ahead to it; what may stand before the
         # number is checked after it (a lookbehind first would be tried at every position).
         "fraction_ar": re.compile(r"(?P<n>[0-9]{1,3})/(?P<d>[0-9]{1,3})(?![A-Za-z0-9/.\-])"),
-        "cheng": re.compile(rf"(?P<n>[1-9{CN_DIGIT_CHARS}])(?<![0-9{CN_NUMERAL_CHARS}].)成(?!不变|本|员|果|立|为|功|交|都|绩)"),
-        "half": re.compile(r"一半|过半|半数"),
-        # 翻番, 翻了一番, 翻两番 (begins with 翻, so that re skips ahead to it: see ``finditer_at``).
-        "double": re.compile(rf"翻了?(?P<n>[{CN_DIGIT_CHARS}0-9])?番"),
-        # 六个翻番, 双翻番 before a 翻: several figures, each doubled.
-        "doubled_count": re.compile(rf"(?:(?:[{CN_DIGIT_CHARS}]|[0-9]+)个|双)$"),
-        "rank": re.compile(rf"第(?P<n>{AR}|[{CN_NUMERAL_CHARS}]+)(?P<suffix>位|名|个)?|首位|榜首"),
-        "range_left": re.compile(
-            rf"(?:(?P<ar>{AR})(?P<mult>{MULT})?|(?P<cn>[{CN_NUMERAL_CHARS}]+))[ ]?(?:-|~|至|到|—|―)[ ]?$"
+        "cheng": re.compile(
+            rf"(?P<n>[1-9{CN_DIGIT_CHARS}])(?<![0-9{CN_NUMERAL_CHARS}].){_TENTH}(?!{pattern(f, 'tenth_not_before')})"
         ),
-        "unit_at": re.compile(units),
+        "half": re.compile(rf"{pattern(f, 'half')}|{pattern(f, 'over_half')}"),
+        "double": re.compile(_double_pattern()),
+        # 六个翻番, 双翻番 before a 翻: several figures, each doubled.
+        "doubled_count": re.compile(
+            rf"(?:(?:[{CN_DIGIT_CHARS}]|[0-9]+){pattern(f, 'doubled_count')}|{pattern(f, 'doubled_pair')})$"
+        ),
+        "rank": re.compile(
+            rf"{ORDINAL}(?P<n>{AR}|[{CN_NUMERAL_CHARS}]+)"
+            rf"(?P<suffix>{pattern(r, 'position_suffix')}|{pattern(r, 'count_suffix')})?|{pattern(r, 'first_place')}"
+        ),
+        "range_left": re.compile(
+            rf"(?:(?P<ar>{AR})(?P<mult>{MULT})?|(?P<cn>[{CN_NUMERAL_CHARS}]+))[ ]?(?:{pattern('list_cues', 'range_marks')})[ ]?$"
+        ),
+        "unit_at": re.compile(unit_alternation()),
         "quote_open": re.compile(r"[“《「『\"]"),
-        "fixed": _fixed_expressions(),
+        "fixed": re.compile(alternation(words("fixed_expressions.txt"))),
         # Words after N届/N次 that make the number the ordinal of a meeting (十四届五次会议, 九届历次全会).
         "meeting_after": re.compile(
-            rf"(?:、?[{CN_NUMERAL_CHARS}0-9]+[次中])*[省市县区州]?"
-            rf"(?:{alternation(words('meeting_ordinals.txt'))})"
+            rf"(?:、?[{CN_NUMERAL_CHARS}0-9]+[{_chars('not_a_figure', 'meeting_count')}])*"
+            rf"[{_chars('not_a_figure', 'meeting_level')}]?(?:{alternation(words('meeting_ordinals.txt'))})"
         ),
         # 前8位, 前十强, 前三: a top-N, a rank of at most N.
-        "top": re.compile(r"前(?P<n>[0-9]+|[一二三四五六七八九十百]+)(?P<suffix>位|名|强)?"),
+        "top": re.compile(rf"{TOP}(?P<n>{pattern(r, 'top_numeral')})(?P<suffix>{pattern(r, 'top_suffix')})?"),
         # A page counter's label, then a colon or a space, just before the number.
         "furniture": re.compile(
             rf"(?:{alternation(words('chrome_prefixes.txt') + words('page_furniture.txt'))})(?:[ ]*:[ ]*|[ ]+)$"
@@ -153,9 +224,9 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         # A measure of money, then a few words (突破, 迈上, 近), before a figure of 万/亿 with no unit.
         "money_before": re.compile(rf"(?:{alternation(words('money_nouns.txt'))})[^,;。!?、:0-9]{{0,4}}$"),
         # 每月720元, 每人每年600元: money per one of the rate denominators.
-        "per_before": re.compile(rf"每(?P<den>{per})$"),
+        "per_before": re.compile(rf"{_one('figure_forms', 'per_each')}(?P<den>{per})$"),
         # 以上/以下 and the words after a figure, to tell a threshold naming a class.
-        "threshold": re.compile(r"[ ]?(?P<and>及)?(?:以上|以下)(?P<de>的)?(?P<noun>[\u4e00-\u9fff]{1,8})"),
+        "threshold": re.compile(pattern("not_a_figure", "threshold")),
     }
 
 
@@ -194,18 +265,14 @@ def _vocab() -> _Cues:
     )  # fmt: skip
 
 
-def _fixed_expressions() -> re.Pattern[str]:
-    """Idioms and slogans that contain a numeral and a classifier but state no quantity."""
-    text = resources.files("pipelines.core").joinpath("data/fixed_expressions.txt").read_text(encoding="utf-8")
-    words = [w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#")]
-    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
-
-
 # How far a fact's stored sentence reaches on each side of the figure (see ``Boundaries.excerpt``).
 EXCERPT_REACH = 200
-CLAUSE_END_RE = re.compile(r"[。!?;\n,、:]")
-_SENTENCE_END_CHARS = frozenset("。!?\n")
-_STATEMENT_END_CHARS = frozenset("。!?;\n")
+_SENTENCE_MARKS = _chars("boundaries", "sentence_end")
+_STATEMENT_MARK = _one("boundaries", "statement_end")
+_CLAUSE_MARKS = _SENTENCE_MARKS + _STATEMENT_MARK + _chars("boundaries", "clause_end")
+CLAUSE_END_RE = re.compile(f"[{re.escape(_CLAUSE_MARKS)}]")
+_SENTENCE_END_CHARS = frozenset(_SENTENCE_MARKS)
+_STATEMENT_END_CHARS = frozenset(_SENTENCE_MARKS + _STATEMENT_MARK)
 
 
 class Boundaries:
@@ -220,7 +287,7 @@ class Boundaries:
         self.clause_ends = [m.start() for m in CLAUSE_END_RE.finditer(norm)]
         self.sentence_ends = [i for i in self.clause_ends if norm[i] in _SENTENCE_END_CHARS]
         self.statement_ends = (
-            [i for i in self.clause_ends if norm[i] in _STATEMENT_END_CHARS] if ";" in norm else self.sentence_ends
+            [i for i in self.clause_ends if norm[i] in _STATEMENT_END_CHARS] if _STATEMENT_MARK in norm else self.sentence_ends
         )
         self.n = len(norm)
         # The text's end closes the last span of each kind.
@@ -286,10 +353,6 @@ def _inside(spans: list[tuple[int, int]], starts: list[int], a: int, b: int) -> 
     return False
 
 
-SCOPE_WORDS = ("全球", "全国", "全省", "全市", "世界")
-_PRE_QUALIFIER_LAST = frozenset(w[-1] for w in (*_PRE_QUALIFIER_OF, *SCOPE_WORDS))
-
-
 def _pre_qualifier(norm: str, start: int) -> str | None:
     before = norm[max(0, start - 6) : start].rstrip()
     if not before or before[-1] not in _PRE_QUALIFIER_LAST:
@@ -312,7 +375,7 @@ def _post_qualifier(norm: str, end: int) -> str | None:
 def _is_year(unit: Unit | None, raw: str) -> bool:
     """A four-digit year, a Chinese-numeral year (二〇二二年, or 二三〇年 with a 〇 lost) or 2021年度/年底; also
     a year run into the number of a list item before it (8.2027年)."""
-    if unit is None or unit.unit != "年":
+    if unit is None or "year" not in unit.roles:
         return False
     frac = raw.partition(".")[2]
     if frac.isdigit() and len(frac) == 4 and 1900 <= int(frac) <= 2100:
@@ -328,7 +391,7 @@ def _cue_ok(unit: Unit, norm: str, bounds: Boundaries, start: int, end: int) -> 
         return True
     # A bare letter must end the token: 1620G, but not 5G网络.
     nxt = norm[end : end + 1]
-    if nxt and nxt.isalnum() and nxt not in "的以左带出":
+    if nxt and nxt.isalnum() and nxt not in _LETTER_UNIT_FOLLOWERS:
         return False
     s, e = bounds.statement(start)
     return bool(unit.cue.search(norm, s, e))
@@ -343,7 +406,8 @@ def _glued_figure(mult_s: str, unit_s: str | None) -> bool:
     return unit is not None and unit.dimension == "money"
 
 
-_CLAUSE_END_CHARS = frozenset("。!?;\n,、:)")
+# The end of a clause, or a closing bracket (是砥砺奋进的五年) ...).
+_CLAUSE_END_CHARS = frozenset(_CLAUSE_MARKS + ")")
 
 
 def _is_period_span(norm: str, bounds: Boundaries, start: int, end: int, only_words: bool = False) -> bool:
@@ -357,13 +421,13 @@ def _is_period_span(norm: str, bounds: Boundaries, start: int, end: int, only_wo
     if after.startswith(v.period_after):
         return True
     before = norm[max(0, start - 6) : start]
-    bare = before[:-1] if before.endswith("的") else before
+    bare = before[:-1] if before.endswith(MODIFIER) else before
     if bare.endswith(v.period_before):
         return True
     if only_words:
         return False
     nxt = after[:1]
-    if before.endswith("的") and (not nxt or nxt in _CLAUSE_END_CHARS):
+    if before.endswith(MODIFIER) and (not nxt or nxt in _CLAUSE_END_CHARS):
         return True  # 是砥砺奋进的五年。
     c0 = bounds.clause(start)[0]
     if nxt and _HAN.match(nxt) and not norm[c0:start].strip() and norm[c0 - 1 : c0] != "、":
@@ -371,9 +435,8 @@ def _is_period_span(norm: str, bounds: Boundaries, start: int, end: int, only_wo
     return after.startswith(v.period_verb) and not before.endswith(v.period_keep)
 
 
-_SMALL_COUNTS = frozenset("两三四五六七八九十")
-_YEAR_RE = re.compile(r"(?:19|20)[0-9]{2}年")
-_BOTH_RE = re.compile(r"[^,;。!?、]{0,4}?[均都]")
+_YEAR_RE = re.compile(rf"(?:19|20)[0-9]{{2}}{re.escape(_YEAR.surface)}")
+_BOTH_RE = re.compile(pattern("list_cues", "restates_after"))
 
 
 def _restates_items(norm: str, bounds: Boundaries, start: int, end: int) -> bool:
@@ -391,11 +454,19 @@ def _restates_items(norm: str, bounds: Boundaries, start: int, end: int) -> bool
     return not any(ch.isdigit() or ch in CN_NUMERAL_CHARS for ch in item_before)
 
 
+# What may follow a figure where a threshold begins: 以 of 以上/以下, 及 of 及以上, a space (the empty string too).
+_THRESHOLD_OPENINGS = (
+    "".join(sorted({w[0] for w in terms("qualifiers", "at_least_after") + terms("qualifiers", "at_most_after")}))
+    + _one("not_a_figure", "threshold_and")
+    + " "
+)
+
+
 def _names_class(norm: str, q: Mention) -> bool:
     """50户以上自然村, 10亿元以上项目, 1000Mbps及以上用户, 2000万元以上的企业: a threshold that defines a class of
     things. A count in the classifier of the things themselves counts them (实施1200个以上重点项目, 800家以上的
     企业), and a share of them is a share (70%以上的企业)."""
-    if norm[q.end : q.end + 1] not in "以及 " or q.dimension.startswith("ratio"):
+    if norm[q.end : q.end + 1] not in _THRESHOLD_OPENINGS or q.dimension.startswith("ratio"):
         return False  # (the common case: no 以上/以下 follows); 全区70%以上的企业 is a share of the things
     m = _patterns()["threshold"].match(norm, q.end)
     if m is None or not _vocab().class_head.search(m.group("noun")):
@@ -406,14 +477,10 @@ def _names_class(norm: str, q: Mention) -> bool:
     return sizes is not None and sizes.search(m.group("noun")) is not None
 
 
-# Words that end in 前 without making a top-N (目前50%的乡镇: a share now).
-_NOT_TOP = ("目前", "提前", "当前", "此前", "之前", "以前", "眼前", "向前")
-
-
 def _top_share(norm: str, start: int) -> bool:
     """进入ESI排名前1%, 全球前千分之一: a share after 前 bounds a top class (the count of its members is the
     figure), not a share of anything."""
-    return norm[start - 1 : start] == "前" and norm[start - 2 : start] not in _NOT_TOP
+    return norm[start - 1 : start] == TOP and norm[start - 2 : start] not in _NOT_TOP
 
 
 def _within_limits(q: Mention) -> bool:
@@ -469,9 +536,6 @@ def find_quantities(text: str, norm: str | None = None, bounds: Boundaries | Non
     return kept
 
 
-_RANGE_GAPS = frozenset(("-", "—", "——", "~", "至"))
-
-
 def _join_ranges(norm: str, result: list[Mention]) -> list[Mention]:
     """5%—5.5%, 3万元至5万元: two figures of one unit joined by a range mark are one range (从5%到8% is a change:
     到 is no mark here, nor is a range after 从/由)."""
@@ -481,7 +545,7 @@ def _join_ranges(norm: str, result: list[Mention]) -> list[Mention]:
         if (p is not None and p.unit == q.unit and p.dimension != "rank" and p.qualifier == "exact"
                 and p.value_high is None and q.value_high is None and p.value < q.value
                 and norm[p.end : q.start].strip(" ") in _RANGE_GAPS
-                and norm[p.start - 1 : p.start] not in ("从", "由")):  # fmt: skip
+                and norm[p.start - 1 : p.start] not in _CHANGE_FROM):  # fmt: skip
             p.value_high, p.end, p.qualifier = q.value, q.end, "range"
             continue
         out.append(q)
@@ -496,208 +560,291 @@ def _share_list_rates(norm: str, result: list[Mention]) -> None:
             q.unit, q.dimension = p.unit, "rate"
 
 
-def _generic(m, norm, bounds, units, keep, bare) -> None:  # noqa: C901 - one grammar, many cases
-    ar, cn, unit_s = m.group("ar", "cn", "unit")
-    if unit_s is None:
-        # Most matches are numerals with no unit (一是, 统一, 2019-): leave them early. What stays:
-        # 万/亿 counts (20万在线用户) and numbers that a list may give a unit (13.1、8.6个百分点).
-        if cn is not None and "万" not in cn and "亿" not in cn:
-            return
-        if ar is not None and m.group("mult") is None and norm[m.end() : m.end() + 2].lstrip(" ")[:1] not in LIST_SEPARATORS:
-            return
-    start, end = m.span()
-    mult_s = m.group("mult") or ""
-    unit_start = m.start("unit")
-    if mult_s[-1:] in ("百", "千"):
+@dataclass(slots=True)
+class _Reading:
+    """One match of the generic pattern while the steps of ``_generic`` read it: span, number, multiplier,
+    unit and the words around, as each step settles them."""
+
+    m: re.Match[str]
+    ar: str | None
+    cn: str | None
+    start: int
+    end: int
+    mult_s: str
+    unit_s: str | None
+    unit_start: int
+    up: str | None
+    approx: str | None
+    prev: str
+    alt: str | None
+    per: str | None
+    gap: str | None
+    signed: bool = False
+    value: Decimal = Decimal(0)
+    raw: str = ""
+    unit: Unit | None = None
+
+
+def _generic(m: re.Match[str], norm: str, bounds: Boundaries, units: dict[str, Unit], keep, bare) -> None:
+    """A number with its multiplier and unit, read in named steps; a step that finds no figure drops it."""
+    ar, cn, mult_s, unit_s, up, ap1, ap2, alt, per, gap = m.group(*_GENERIC_GROUPS)
+    if not _worth_reading(m, cn, ar, mult_s, unit_s, norm):
+        return
+    start = m.start()
+    r = _Reading(m, ar, cn, start, m.end(), mult_s or "", unit_s, m.start("unit"), up, ap1 or ap2,
+                 norm[start - 1 : start], alt, per, gap)  # fmt: skip
+    if up or r.mult_s[-1:] in _UNIT_OPENING_MULTIPLIERS:
+        _settle_span(r, norm)
+    if not (_read_arabic(r, norm) if r.ar else _read_chinese(r)) or not _settle_unit(r, norm, bounds, units):
+        return
+    q = _unitless_mention(r, norm, bare) if r.unit is None else _unit_mention(r, norm, bounds)
+    if q is None:
+        return
+    if r.approx or r.up:
+        q.qualifier = "more_than"
+    # A range's separator stands just before the figure (3-5家, 3至 5家): only then is a range tried.
+    if not _RANGE_SEPARATORS.isdisjoint(norm[r.start - 2 : r.start]):
+        _take_range(q, r, norm)
+    if q.qualifier != "range":
+        _take_qualifier(q, norm)
+    if _names_no_figure(q, norm):
+        return
+    if r.signed and q.dimension in ("ratio", "ratio_difference") and q.qualifier != "range":
+        q.start -= 1
+        q.value = -q.value
+    if q.unit in _RANKED_UNITS:
+        _take_rank_hint(q, norm)
+    keep(q)
+
+
+_GENERIC_GROUPS = ("ar", "cn", "mult", "unit", "up", "ap1", "ap2", "alt", "per", "gap")
+
+
+def _worth_reading(m: re.Match[str], cn: str | None, ar: str | None, mult: str | None, unit: str | None,
+                   norm: str) -> bool:  # fmt: skip
+    """Most matches are numerals with no unit (一是, 统一, 2019-): leave them early. What stays: 万/亿 counts
+    (20万在线用户) and numbers that a list may give a unit (13.1、8.6个百分点)."""
+    if unit is not None:
+        return True
+    if cn is not None and BIG_MULTIPLIERS.isdisjoint(cn):
+        return False
+    return not (ar is not None and mult is None and norm[m.end() : m.end() + 2].lstrip(" ")[:1] not in LIST_SEPARATORS)
+
+
+def _settle_span(r: _Reading, norm: str) -> None:
+    """Where the number ends and its unit begins, and whether a 上 before it belongs to it."""
+    if r.mult_s[-1:] in _UNIT_OPENING_MULTIPLIERS:
         # 0.46千克, 1.5百分点, 2千瓦时: the 百/千 the multiplier took begins a unit (as long as the one after it).
+        m = r.m
         u = _patterns()["unit_at"].match(norm, m.end("mult") - 1)
-        if u and u.end() >= (m.end("unit") if unit_s else 0):
-            mult_s, unit_s, unit_start, end = mult_s[:-1], u.group(), u.start(), u.end()
-    up = m.group("up")
-    approx = m.group("ap1") or m.group("ap2")
-    prev = norm[start - 1 : start]
-    if up and not (cn and all(ch in "十百千万亿" for ch in cn)):
+        if u and u.end() >= (m.end("unit") if r.unit_s else 0):
+            r.mult_s, r.unit_s, r.unit_start, r.end = r.mult_s[:-1], u.group(), u.start(), u.end()
+    if r.up and not (r.cn and all(ch in MULTIPLIER_CHARS for ch in r.cn)):
         # 上 only counts before a bare multiplier: 上亿次, 上千万; elsewhere it is the verb or noun.
-        start += 1
-        up = None
-        prev = "上"
-    signed = False
-    if ar:
-        if prev and prev.isascii() and prev.isalpha() and not _glued_figure(mult_s, unit_s):
-            return  # PM2.5, C919, MB1532375 (but GDP4521.3亿元 is a figure run into its name)
-        if prev and (prev in "./_#" or (prev == "-" and not unit_s)):
-            return  # MB1532375/2023-00025 (but 3-5万元 is a range)
-        if prev == "第":
-            return
-        # -0.52‰: a minus sign that follows no digit or letter is the figure's sign, not a range.
-        before_sign = norm[start - 2 : start - 1]
-        signed = prev == "-" and not ((before_sign.isascii() and before_sign.isalnum()) or before_sign in "%‰)")
-        value = parse_arabic(ar)
-        mult = multiplier_value(mult_s)
-        if value is None or mult is None:
-            return
-        value *= mult
-        raw = ar
-    else:
-        if prev and (prev == "第" or prev in CN_NUMERAL_CHARS):
-            return
-        if approx == "几" and cn and cn[-1] not in "十百千万亿":
-            return  # 几 after a digit (三几) is not a numeral
-        value = parse_chinese_decimal(cn)
-        if value is None:
-            return
-        raw = cn
-        mult_s = "".join(ch for ch in cn if ch in "万亿")
-    unit = units.get(unit_s) if unit_s else None
-    gap = m.group("gap")
-    if unit is not None and gap and gap != " " and not (mult_s or "." in raw):
+        r.start += 1
+        r.up = None
+        r.prev = UP
+
+
+def _read_arabic(r: _Reading, norm: str) -> bool:
+    """The value of an Arabic number with its multiplier, unless it is part of a code, a name or an ordinal."""
+    prev = r.prev
+    if prev and prev.isascii() and prev.isalpha() and not _glued_figure(r.mult_s, r.unit_s):
+        return False  # PM2.5, C919, MB1532375 (but GDP4521.3亿元 is a figure run into its name)
+    if prev and (prev in "./_#" or (prev == "-" and not r.unit_s)):
+        return False  # MB1532375/2023-00025 (but 3-5万元 is a range)
+    if prev == ORDINAL:
+        return False
+    # -0.52‰: a minus sign that follows no digit or letter is the figure's sign, not a range.
+    before_sign = norm[r.start - 2 : r.start - 1]
+    r.signed = prev == "-" and not ((before_sign.isascii() and before_sign.isalnum()) or before_sign in "%‰)")
+    value = parse_arabic(r.ar or "")
+    mult = multiplier_value(r.mult_s)
+    if value is None or mult is None:
+        return False
+    r.value, r.raw = value * mult, r.ar or ""
+    return True
+
+
+def _read_chinese(r: _Reading) -> bool:
+    """The value of a Chinese numeral, unless it is an ordinal (第三) or the tail of another numeral."""
+    cn = r.cn or ""
+    if r.prev and (r.prev == ORDINAL or r.prev in CN_NUMERAL_CHARS):
+        return False
+    if r.approx == SOME and cn and cn[-1] not in MULTIPLIER_CHARS:
+        return False  # 几 after a digit (三几) is not a numeral
+    value = parse_chinese_decimal(cn)
+    if value is None:
+        return False
+    r.value, r.raw = value, cn
+    r.mult_s = "".join(ch for ch in cn if ch in BIG_MULTIPLIERS)
+    return True
+
+
+def _settle_unit(r: _Reading, norm: str, bounds: Boundaries, units: dict[str, Unit]) -> bool:
+    """The unit the surface after the number stands for here, or none (the span then ends before the surface);
+    False when the surface makes the number no figure at all (5分 of a score, 亿度 of a temperature)."""
+    unit = units.get(r.unit_s) if r.unit_s else None
+    if unit is not None and r.gap and r.gap != " " and not (r.mult_s or "." in r.raw):
         unit = None  # a number at the end of a line with a classifier opening the next: not one figure
-    if unit is not None and unit_s[-1].isascii() and unit_s[-1].isalpha() and norm[end : end + 1].isascii() \
-            and norm[end : end + 1].isalnum():
+    nxt = norm[r.end : r.end + 1]
+    if unit is not None and r.unit_s[-1].isascii() and r.unit_s[-1].isalpha() and nxt.isascii() and nxt.isalnum():
         unit = None  # 11410100MB1234567X: letters inside a code, not a unit (a unit ends the token)
-    alt = m.group("alt")
-    per = m.group("per")
-    if unit is not None and per and not unit.dimension.startswith("money"):
-        end = m.start("per") - 1  # 5人/户 is not a rate we know: keep the count
-        per = None
-    if unit is not None and unit.dimension == "money_rate_only" and not per:
-        return  # 5分 is a score, not money
-    if unit is not None and not alt and unit.not_before and norm[end : end + 1] and norm[end : end + 1] in unit.not_before:
+    if unit is not None and r.per and not unit.dimension.startswith("money"):
+        r.end = r.m.start("per") - 1  # 5人/户 is not a rate we know: keep the count
+        r.per = None
+    if unit is not None and unit.dimension == "money_rate_only" and not r.per:
+        return False  # 5分 is a score, not money
+    nxt = norm[r.end : r.end + 1]
+    if unit is not None and not r.alt and unit.not_before and nxt and nxt in unit.not_before:
         unit = None  # 上千万家庭, 四部门: the classifier starts a noun
-    if unit is not None and not _cue_ok(unit, norm, bounds, start, end):
+    if unit is not None and not _cue_ok(unit, norm, bounds, r.start, r.end):
         # A surface such as T may have another reading with its own cue (bandwidth, then data).
-        unit = next((u for u in other_readings(unit.surface) if _cue_ok(u, norm, bounds, start, end)), None)
-        if unit is None and mult_s:
-            return  # 达亿度 of a temperature: a unit word this text does not mean is no count of 个 either
-    if unit is None and unit_s:
-        end = unit_start
+        unit = next((u for u in other_readings(unit.surface) if _cue_ok(u, norm, bounds, r.start, r.end)), None)
+        if unit is None and r.mult_s:
+            return False  # 达亿度 of a temperature: a unit word this text does not mean is no count of 个 either
+    if unit is None and r.unit_s:
+        end = r.unit_start
         while norm[end - 1] in " \r\n":
             end -= 1
-        unit_s, alt = None, None
-    if unit is None:
-        if alt:
-            return
-        if ar and not mult_s:
-            # A bare number: only a list can give it a unit (13.1、8.6个百分点).
-            bare.append(Mention(start, end, value, "", "", qualifier="more_than" if approx else "exact"))
-            return
-        if cn and not (mult_s and (up or approx or _pre_qualifier(norm, start))):
-            if cn and mult_s and not up:
-                bare.append(Mention(start, end, value, "", "", qualifier="more_than" if approx else "exact"))
-            return
-        if "万" not in mult_s and "亿" not in mult_s:
-            return  # 750千 before a word that is no unit (伏, 米…) is not a count of 个
-        if norm[end : end + 1] in ("万", "亿"):
-            return  # 3.2百亿亿次: a run of multipliers this grammar cannot read is not read by half
-        if _patterns()["money_before"].search(norm, max(0, start - 16), start):
-            # 产值突破千亿, 生产总值迈上3万亿台阶: an amount of yuan with its 元 left out.
-            unit = units["元"]
-            q = Mention(start, end, value, "CNY", "money", has_multiplier=True)
-        else:
-            # 20万在线用户, 日活用户逾226万: a count with no classifier is a count of 个.
-            unit = units["个"]
-            q = Mention(start, end, value, "个", "count", default_unit=True, has_multiplier=True)
-    else:
-        if _is_year(unit, raw):
-            return
-        if unit.is_count or unit.dimension == "duration":
-            after = norm[end : end + 8]
-            if unit.unit in ("次", "届") and _patterns()["meeting_after"].match(after):
-                return
-            if cn == "二" and unit.is_count:
-                return  # 二轮, 二类: an ordinal or a grade; a count of two is 两轮, 两类
-            if unit.is_count and cn and _restates_items(norm, bounds, start, end):
-                return  # 兰州、天水两个试验区; 两项指标均: the count of items just named, no figure of its own
-            if (unit.dimension == "duration" or unit.unit == "届") and _is_period_span(
-                norm, bounds, start, end, unit.unit == "届"
-            ):
-                return  # 过去五年, 五年来, 二十年一遇: the period spoken of, not a measured duration
-            if unit.unit in ("名", "位", "人") and prev == "等" and (
-                after.startswith(_vocab().addressee) or after[:1] == ":"
-            ):
-                return  # 王建国等12名代表, 张敏等3人: who a reply is addressed to
-            if unit.unit == "届" and prev == "第":
-                return
-            if unit.dimension == "duration" and PLAN_AFTER.match(after):
-                return
-            if cn and parse_chinese_decimal(cn) == 1 and len(cn) == 1:
-                return  # 一个窗口, 一次采集: 一 is an article here, not a count
-            if cn and len(cn) == 1 and cn in "十百千万亿" and not (up or approx or _pre_qualifier(norm, start)):
-                return  # 千家万户, 百场: a bare multiplier is a figure only with 近/超/上/余
-            if unit.dimension == "duration" and unit.unit == "年" and mult_s:
-                return
-        if cn and len(cn) == 1 and cn in "十百千万亿" and not (up or approx or _pre_qualifier(norm, start)):
-            return  # 万元, 万吨 alone (a table's unit cell, 千家万户): a bare multiplier is a figure only with 近/超/上
-        if unit.dimension == "voltage" and (_HAN.match(norm, end) or norm[end : end + 1] in ("、", "/")):
-            return  # 750千伏变电站, ±800千伏特高压, 110千伏、220千伏线路: a voltage class in a name, not a figure
-        value = value * unit.scale
-        unit_name = unit.unit
-        if alt and unit.unit + "次" in load_units():
-            unit_name = unit.unit + "次"
-        if per:
-            unit_name = f"{unit.unit}/{rate_denominators()[per]}"
-        elif unit.dimension == "money":
-            # 每月720元, 每人每年600元: money per one of the denominators stated before the figure.
-            pb = _patterns()["per_before"].search(norm, max(0, start - 6), start)
-            if pb:
-                per = pb.group("den")
-                unit_name = f"{unit.unit}/{rate_denominators()[per]}"
-        dimension = "rate" if per else unit.dimension
-        q = Mention(start, end, value, unit_name, dimension, has_multiplier=bool(mult_s))
-    if approx or up:
-        q.qualifier = "more_than"
-    # Ranges: 3-5家, 3至5家, 3~5万元.
-    # A range's separator stands just before the figure (3-5家, 3至 5家): only then is range_left tried.
-    rl = None
-    if not _RANGE_SEPARATORS.isdisjoint(norm[start - 2 : start]):
-        rl = _patterns()["range_left"].search(norm, max(0, start - 16), start)
-    if rl and rl.end() == start and q.dimension not in ("duration",):
-        low = parse_number((rl.group("ar") or rl.group("cn") or "") + (rl.group("mult") or ""))
-        if low is not None and rl.group("cn") and parse_chinese_decimal(rl.group("cn")) is None:
-            low = None
-        if low is not None and norm[rl.start() - 1 : rl.start()] != "第":
-            if not rl.group("mult") and q.has_multiplier:
-                low *= multiplier_value(mult_s) or 1
-            low *= unit.scale if unit_s else 1
-            if low < q.value:
-                q.value_high, q.value = q.value, low
-                q.start = rl.start()
-                q.qualifier = "range"
-    if q.qualifier != "range":
-        pre = _pre_qualifier(norm, q.start)
-        post = _post_qualifier(norm, q.end)
-        if pre and not (pre == "approx" and q.dimension == "duration"):
-            q.qualifier = pre
-        elif post:
-            q.qualifier = post
-    if norm[q.end : q.end + 1] == "级":
-        return  # 百亿级产业集群, 10万吨级码头: a size class in a name, not a figure
+        r.end, r.unit_s, r.alt = end, None, None
+    r.unit = unit
+    return True
+
+
+def _unitless_mention(r: _Reading, norm: str, bare: list[Mention]) -> Mention | None:
+    """A number with no unit: a count of 个 or an amount of 元 when it carries 万/亿 and a qualifier, else a
+    bare number that a list may give a unit (kept in ``bare``), else nothing."""
+    if r.alt:
+        return None
+    if r.ar and not r.mult_s:
+        # A bare number: only a list can give it a unit (13.1、8.6个百分点).
+        bare.append(Mention(r.start, r.end, r.value, "", "", qualifier="more_than" if r.approx else "exact"))
+        return None
+    if r.cn and not (r.mult_s and (r.up or r.approx or _pre_qualifier(norm, r.start))):
+        if r.mult_s and not r.up:
+            bare.append(Mention(r.start, r.end, r.value, "", "", qualifier="more_than" if r.approx else "exact"))
+        return None
+    if BIG_MULTIPLIERS.isdisjoint(r.mult_s):
+        return None  # 750千 before a word that is no unit (伏, 米…) is not a count of 个
+    if norm[r.end : r.end + 1] in BIG_MULTIPLIERS:
+        return None  # 3.2百亿亿次: a run of multipliers this grammar cannot read is not read by half
+    if _patterns()["money_before"].search(norm, max(0, r.start - 16), r.start):
+        # 产值突破千亿, 生产总值迈上3万亿台阶: an amount of yuan with its 元 left out.
+        u = _IMPLIED_MONEY
+        return Mention(r.start, r.end, r.value, u.unit, u.dimension, has_multiplier=True)
+    # 20万在线用户, 日活用户逾226万: a count with no classifier is a count of 个.
+    u = _IMPLIED_COUNT
+    return Mention(r.start, r.end, r.value, u.unit, u.dimension, default_unit=True, has_multiplier=True)
+
+
+def _unit_mention(r: _Reading, norm: str, bounds: Boundaries) -> Mention | None:
+    """The figure of a number in its unit, unless the number is a year, a class of voltage, a bare multiplier or
+    (for a count or a duration) something the words around make no figure (``_rejected_by_context``)."""
+    unit = r.unit
+    assert unit is not None
+    if _is_year(unit, r.raw):
+        return None
+    if (unit.is_count or unit.dimension == "duration") and _rejected_by_context(r, unit, norm, bounds):
+        return None
+    if r.cn and len(r.cn) == 1 and r.cn in MULTIPLIER_CHARS and not (r.up or r.approx or _pre_qualifier(norm, r.start)):
+        return None  # 万元, 万吨 alone (a table's unit cell, 千家万户): a bare multiplier is a figure only with 近/超/上
+    if unit.dimension == "voltage" and (_HAN.match(norm, r.end) or norm[r.end : r.end + 1] in ("、", "/")):
+        return None  # 750千伏变电站, ±800千伏特高压, 110千伏、220千伏线路: a voltage class in a name, not a figure
+    unit_name = unit.times if r.alt and unit.times else unit.unit
+    per = r.per
+    if not per and unit.dimension == "money":
+        # 每月720元, 每人每年600元: money per one of the denominators stated before the figure.
+        pb = _patterns()["per_before"].search(norm, max(0, r.start - 6), r.start)
+        per = pb.group("den") if pb else None
+    if per:
+        unit_name = f"{unit.unit}/{rate_denominators()[per]}"
+    dimension = "rate" if per else unit.dimension
+    return Mention(r.start, r.end, r.value * unit.scale, unit_name, dimension, has_multiplier=bool(r.mult_s))
+
+
+def _rejected_by_context(r: _Reading, unit: Unit, norm: str, bounds: Boundaries) -> bool:
+    """Whether the words around a count or a duration make it no figure: a meeting's ordinal, a grade, the
+    restated count of items just listed, the period spoken of, an addressee, a plan's name, an article."""
+    cn, start, end = r.cn, r.start, r.end
+    after = norm[end : end + 8]
+    if "meeting" in unit.roles and _patterns()["meeting_after"].match(after):
+        return True
+    if cn == GRADE_NUMERAL and unit.is_count:
+        return True  # 二轮, 二类: an ordinal or a grade; a count of two is 两轮, 两类
+    if unit.is_count and cn and _restates_items(norm, bounds, start, end):
+        return True  # 兰州、天水两个试验区; 两项指标均: the count of items just named, no figure of its own
+    session = "session" in unit.roles
+    if (unit.dimension == "duration" or session) and _is_period_span(norm, bounds, start, end, session):
+        return True  # 过去五年, 五年来, 二十年一遇: the period spoken of, not a measured duration
+    if "person" in unit.roles and r.prev == AND_OTHERS and (after.startswith(_vocab().addressee) or after[:1] == ":"):
+        return True  # 王建国等12名代表, 张敏等3人: who a reply is addressed to
+    if unit.dimension == "duration" and PLAN_AFTER.match(after):
+        return True
+    if cn and parse_chinese_decimal(cn) == 1 and len(cn) == 1:
+        return True  # 一个窗口, 一次采集: 一 is an article here, not a count
+    return unit.dimension == "duration" and "year" in unit.roles and bool(r.mult_s)
+
+
+def _take_range(q: Mention, r: _Reading, norm: str) -> None:
+    """3-5家, 3至5家, 3~5万元: a number and a range mark just before the figure make it a range."""
+    rl = _patterns()["range_left"].search(norm, max(0, r.start - 16), r.start)
+    if not rl or rl.end() != r.start or q.dimension == "duration":
+        return
+    low = parse_number((rl.group("ar") or rl.group("cn") or "") + (rl.group("mult") or ""))
+    if low is not None and rl.group("cn") and parse_chinese_decimal(rl.group("cn")) is None:
+        low = None
+    if low is None or norm[rl.start() - 1 : rl.start()] == ORDINAL:
+        return
+    if not rl.group("mult") and q.has_multiplier:
+        low *= multiplier_value(r.mult_s) or 1
+    if r.unit_s and r.unit is not None:
+        low *= r.unit.scale
+    if low < q.value:
+        q.value_high, q.value = q.value, low
+        q.start = rl.start()
+        q.qualifier = "range"
+
+
+def _take_qualifier(q: Mention, norm: str) -> None:
+    """The qualifier word before the figure (超过, 约) or after it (以上, 左右); 近五年 is no estimate."""
+    pre = _pre_qualifier(norm, q.start)
+    post = _post_qualifier(norm, q.end)
+    if pre and not (pre == "approx" and q.dimension == "duration"):
+        q.qualifier = pre
+    elif post:
+        q.qualifier = post
+
+
+def _names_no_figure(q: Mention, norm: str) -> bool:
+    """Whether the figure names a size class (百亿级), a web page's counter or a class of things it bounds."""
+    if norm[q.end : q.end + 1] == SIZE_CLASS:
+        return True  # 百亿级产业集群, 10万吨级码头: a size class in a name, not a figure
     if q.dimension == "count" and norm[q.start - 1 : q.start] in (":", " ") and _patterns()["furniture"].search(
         norm, max(0, q.start - 8), q.start
     ):
-        return  # 浏览次数：3567次, 阅读量：2.1万: a web page's counter
-    if _names_class(norm, q):
-        return  # 50户以上自然村, 10亿元以上项目: the figure bounds a class of things, it measures nothing
-    if signed and q.dimension in ("ratio", "ratio_difference") and q.qualifier != "range":
-        q.start -= 1
-        q.value = -q.value
-    if q.unit == "位" and RANK_MOVE.search(norm, max(0, q.start - 4), q.start):
+        return True  # 浏览次数：3567次, 阅读量：2.1万: a web page's counter
+    return _names_class(norm, q)  # 50户以上自然村, 10亿元以上项目: the figure bounds a class of things
+
+
+def _take_rank_hint(q: Mention, norm: str) -> None:
+    """N位 after a verb of moving is a change in rank (晋级12位); N位/N名 after a ranking word a position."""
+    if q.unit in _RANK_MOVE_UNITS and RANK_MOVE.search(norm, max(0, q.start - 4), q.start):
         before = norm[max(0, q.start - 4) : q.start]
         q.unit, q.dimension, q.hint = "rank", "rank", "rank_move"
         q.negative = before.endswith(RANK_DOWN)
-    elif q.unit in ("位", "名") and RANK_WORD.search(norm, max(0, q.start - 12), q.start):
+    elif q.unit in _POSITION_UNITS and RANK_WORD.search(norm, max(0, q.start - 12), q.start):
         q.unit, q.dimension, q.hint = "rank", "rank", "rank"  # 排名由188位上升到141位: positions, not people
-    keep(q)
 
 
 def _percent_like(norm: str, keep) -> None:
     pats = _patterns()
     hundred = Decimal(100)
-    for m in (pats["percent_cn"].finditer(norm) if "百分之" in norm else ()):
+    for m in (pats["percent_cn"].finditer(norm) if _PERCENT in norm else ()):
         v = parse_number(m.group("n"))
         if v is not None:
             keep(_with_qualifiers(norm, Mention(m.start(), m.end(), v, "%", "ratio")))
-    for m in (pats["fraction_cn"].finditer(norm) if "分之" in norm else ()):
+    for m in (pats["fraction_cn"].finditer(norm) if _FRACTION in norm else ()):
         d, n = parse_number(m.group("d")), parse_number(m.group("n"))
         if d and n is not None and n <= d:
             keep(_with_qualifiers(norm, Mention(m.start(), m.end(), n / d * hundred, "%", "ratio")))
@@ -707,28 +854,28 @@ def _percent_like(norm: str, keep) -> None:
         n, d = int(m.group("n")), int(m.group("d"))
         if 0 < n < d:
             keep(_with_qualifiers(norm, Mention(m.start(), m.end(), Decimal(n) / Decimal(d) * hundred, "%", "ratio")))
-    for m in (pats["cheng"].finditer(norm) if "成" in norm else ()):
+    for m in (pats["cheng"].finditer(norm) if _TENTH in norm else ()):
         v = parse_number(m.group("n"))
         if v:
             keep(_with_qualifiers(norm, Mention(m.start(), m.end(), v * 10, "%", "ratio")))
-    for m in (pats["half"].finditer(norm) if "半" in norm else ()):
+    for m in (pats["half"].finditer(norm) if _HALF_CHAR in norm else ()):
         q = _with_qualifiers(norm, Mention(m.start(), m.end(), Decimal(50), "%", "ratio"))
-        if m.group() == "过半":
+        if m.group() == _OVER_HALF:
             q.qualifier = "more_than"
         keep(q)
-    for m in (pats["double"].finditer(norm) if "番" in norm else ()):
+    for m in (pats["double"].finditer(norm) if _DOUBLE_CLOSE in norm else ()):
         n = parse_number(m.group("n")) if m.group("n") else Decimal(1)
         if n:
             # 六个翻番: each of six figures doubled is one doubling; the count belongs to its span.
             k = pats["doubled_count"].search(norm, max(0, m.start() - 4), m.start())
-            keep(Mention(k.start() if k else m.start(), m.end(), Decimal(2) ** int(n), "倍", "multiple"))
+            keep(Mention(k.start() if k else m.start(), m.end(), Decimal(2) ** int(n), _DOUBLING_UNIT.unit, _DOUBLING_UNIT.dimension))
 
 
 _NUMBER_CELL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 _CELL_SPLIT = re.compile(r"\t+| {2,}")
 # A column's unit in its header: 产量(万吨), 同比增长(%); a column headed by a growth is in percent.
 _HEADER_UNIT = re.compile(r"[((]([^()]{1,6})[))]$")
-_GROWTH_HEADER = re.compile(r"增长|增速|增幅|比上年|同比")
+_GROWTH_HEADER = re.compile(pattern("table_cues", "growth_header"))
 _TABLE_CELL_MAX = 24
 
 
@@ -739,7 +886,7 @@ def _cell_unit(cell: str) -> tuple[Decimal, Unit] | None:
     if cell in units:
         return Decimal(1), units[cell]
     i = 0
-    while i < len(cell) and cell[i] in "十百千万亿":
+    while i < len(cell) and cell[i] in MULTIPLIER_CHARS:
         i += 1
     mult = multiplier_value(cell[:i])
     if i and mult and cell[i:] in units:
@@ -847,10 +994,10 @@ def _ranks(norm: str, keep) -> None:
         gap = norm[last_end:start] if 0 <= last_end < start else "\n"
         in_list = gap.strip(" ") in tuple(LIST_SEPARATORS) or RANK_MOVE_TO.fullmatch(gap) is not None
         if not in_list and not RANK_CUE.search(norm, max(0, start - 10), start) and not (
-            m.group("suffix") in ("位", "名") and RANK_CUE_FAR.search(norm, max(0, start - 20), start)
+            m.group("suffix") in POSITION_SUFFIXES and RANK_CUE_FAR.search(norm, max(0, start - 20), start)
         ):
             continue
-        if m.group() in ("首位", "榜首"):
+        if m.group() in FIRST_PLACE:
             value = Decimal(1)
         else:
             n = m.group("n")
@@ -858,14 +1005,14 @@ def _ranks(norm: str, keep) -> None:
             if value is None or value <= 0 or value != value.to_integral_value():
                 continue
             nxt = norm[end : end + 1]
-            listed = nxt in LIST_SEPARATORS and norm[end + 1 : end + 2] == "第"  # 第二和第五位
+            listed = nxt in LIST_SEPARATORS and norm[end + 1 : end + 2] == ORDINAL  # 第二和第五位
             if m.group("suffix") is None and not listed and (
-                nxt in ORDINAL_NOUN or (nxt and nxt.isalnum() and nxt != "的")
+                nxt in ORDINAL_NOUN or (nxt and nxt.isalnum() and nxt != MODIFIER)
             ):
                 continue  # 第一方阵, 第23届, 第一时间
         keep(Mention(start, end, value, "rank", "rank", hint="rank"))
         last_end = end
-    for m in (pats["top"].finditer(norm) if "前" in norm else ()):
+    for m in (pats["top"].finditer(norm) if TOP in norm else ()):
         start, end = m.span()
         nxt = norm[end : end + 1]
         if m.group("suffix") is None and nxt and (nxt.isalnum() or nxt in "%‰"):
@@ -908,11 +1055,9 @@ def _share_list_units(norm, result, bare, protected, starts) -> None:
         if b.default_unit:
             b.unit, b.dimension, b.default_unit = nxt.unit, nxt.dimension, False
             continue
-        scale = Decimal(1)
-        if nxt.unit in ("CNY", "USD", "EUR", "HKD", "t", "m", "m2", "byte", "W", "Wh", "bit/s", "flops"):
-            continue  # their scale lives in the surface unit; too risky to guess
+        if nxt.unit in _SCALED_UNITS:
+            continue  # its scale lives in the surface unit or a 万/亿 (units.csv): too risky to guess
         b.unit, b.dimension = nxt.unit, nxt.dimension
-        b.value *= scale
         if b.start not in by_start:
             result.append(b)
             by_start[b.start] = b

@@ -88,8 +88,3 @@ def finditer_at(pattern: re.Pattern[str], starts: re.Pattern[str], text: str) ->
         if m:
             yield m
             end = m.end()
-
-
-# Sentence and clause boundaries on normalised text.
-SENTENCE_END = "。!?;\n"
-CLAUSE_END = SENTENCE_END + ",、:"
