@@ -42,7 +42,7 @@ _CLAUSE_WINDOW = 60
 _PART_OPENER_RE = regex("section_periods", "part_opener")
 FIRST_HALF = terms("section_periods", "halves")[0]  # 上半年
 # 与2019年相比, 与上年同期: the words after a comparison's base (before it: periods.py's COMPARISON_BEFORE)
-COMPARED_AFTER = (*terms("comparison_cues", "compared"), *terms("comparison_cues", "after_base"))
+COMPARED_AFTER = tuple(w for name in ("compared", "same_period_compared", "same_period") for w in terms("comparison_cues", name))
 YEAR = terms("periods", "year_unit")[0]  # 年
 RANGE_TO = terms("section_periods", "range_to")
 TARGET_TO = (*terms("section_periods", "target_to"), *RANGE_TO)

@@ -19,8 +19,8 @@ PERIOD_RE = regex("periods", "period")
 # The first characters PERIOD_RE can match: see ``finditer_at``.
 PERIOD_START_RE = regex("periods", "period_start")
 # Before a year these words make it a comparison base (比2020年末提高), not the period of the figure.
-COMPARISON_BEFORE = (*terms("comparison_cues", "before_base"), *terms("comparison_cues", "compared"),
-                     *terms("comparison_cues", "higher_lower"))  # fmt: skip
+COMPARISON_BEFORE = tuple(w for name in ("plain_bases", "other_bases", "compared", "higher", "lower")
+                          for w in terms("comparison_cues", name))  # fmt: skip
 RELATIVE_YEARS = {w: offset for name, offset in table("periods", "relative_year_offsets").items()
                   for w in terms("periods", name)}  # fmt: skip
 RELATIVE_RE = re.compile(alternation(tuple(RELATIVE_YEARS)))
