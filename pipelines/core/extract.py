@@ -18,7 +18,7 @@ from .documents import Quarantined, SourceDocument, read_document, scan_corpus
 from .layout import build_layout
 from .metadata import AGENCY_RE, HEADER_LABEL_RE, DocRecord, parse_metadata
 from .periods import find_periods
-from .quantities import Boundaries, find_quantities
+from .quantities import find_quantities
 from .regions import gazetteer
 from .text import normalise
 
@@ -45,7 +45,7 @@ def extract_text(doc_id: str, text: str) -> Extraction:
     layout = build_layout(norm, HEADER_LABEL_RE, AGENCY_RE)
     record, region = parse_metadata(doc_id, norm, gaz, places, layout, text)
     doc = build_context(norm, layout, record, region, periods)
-    bounds = Boundaries(norm)
+    bounds = layout.boundaries
     ctx = DocContext(doc_id, text, norm, bounds, gaz, doc, places, periods)
     skipped: list[tuple[int, int, str]] = []
     facts = attribute(find_quantities(text, norm, bounds, skipped), ctx)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache, cached_property
 
@@ -113,6 +114,7 @@ class Layout:
     signer: Line | None
     signer_org: str  # what stands before the office on the signer line (河北省人民政府, 上海市)
     signer_role: str
+    boundaries: Boundaries  # clause, statement and sentence ends of the whole text
 
     def header_lines(self) -> list[Line]:
         return self.lines[: self.body]
@@ -130,6 +132,70 @@ class Layout:
         """Spans of lines that are not text of the document (chrome, fields, dates, captions, session
         and signer lines): no figure in them is a fact."""
         return [(ln.start, ln.end) for ln in self.lines if ln.role in HEADER_ROLES and ln.role != TITLE]
+
+
+# --- sentences: where clauses, statements and sentences end, read once per text -----------------------
+
+# How far a fact's stored sentence reaches on each side of the figure (see ``Boundaries.excerpt``).
+EXCERPT_REACH = 200
+_SENTENCE_MARKS = "".join(terms("boundaries", "sentence_end"))
+(_STATEMENT_MARK,) = terms("boundaries", "statement_end")
+CLAUSE_MARKS = _SENTENCE_MARKS + _STATEMENT_MARK + "".join(terms("boundaries", "clause_end"))
+CLAUSE_END_RE = re.compile(f"[{re.escape(CLAUSE_MARKS)}]")
+_SENTENCE_END_CHARS = frozenset(_SENTENCE_MARKS)
+_STATEMENT_END_CHARS = frozenset(_SENTENCE_MARKS + _STATEMENT_MARK)
+
+
+class Boundaries:
+    """Clause, statement and sentence boundaries of one normalised text, for cheap look-ups by offset.
+
+    A clause ends at any punctuation; a statement at ; as well as at the end of a sentence (the parts of
+    a ;-list speak of different things); a sentence only at 。!? or a line break (a year stated at its
+    start holds across its ;-parts)."""
+
+    def __init__(self, norm: str) -> None:
+        # One scan: sentence and statement ends are clause ends of a narrower kind.
+        self.clause_ends = [m.start() for m in CLAUSE_END_RE.finditer(norm)]
+        self.sentence_ends = [i for i in self.clause_ends if norm[i] in _SENTENCE_END_CHARS]
+        self.statement_ends = (
+            [i for i in self.clause_ends if norm[i] in _STATEMENT_END_CHARS] if _STATEMENT_MARK in norm else self.sentence_ends
+        )
+        self.n = len(norm)
+        # The text's end closes the last span of each kind.
+        for ends in (self.clause_ends, self.sentence_ends, self.statement_ends):
+            if not ends or ends[-1] != self.n:
+                ends.append(self.n)
+
+    # Each look-up is called several times per figure: one bisect, no helper call.
+    def clause(self, pos: int) -> tuple[int, int]:
+        ends = self.clause_ends
+        i = bisect_left(ends, pos)
+        return (ends[i - 1] + 1 if i else 0), ends[i]
+
+    def statement(self, pos: int) -> tuple[int, int]:
+        ends = self.statement_ends
+        i = bisect_left(ends, pos)
+        return (ends[i - 1] + 1 if i else 0), ends[i]
+
+    def sentence(self, pos: int) -> tuple[int, int]:
+        ends = self.sentence_ends
+        i = bisect_left(ends, pos)
+        return (ends[i - 1] + 1 if i else 0), ends[i]
+
+    def excerpt(self, start: int, end: int, reach: int = EXCERPT_REACH) -> tuple[int, int]:
+        """The sentence of the figure at ``start:end``, bounded to ``reach`` characters on each side (one long
+        line without sentence punctuation is not a sentence to store with every figure on it): cut at the
+        first clause mark inside the reach, so that the excerpt starts and ends with whole clauses."""
+        s, e = self.sentence(start)
+        if start - s > reach:
+            ends = self.clause_ends
+            i = bisect_left(ends, start - reach)
+            s = ends[i] + 1 if ends[i] < start else start - reach
+        if e - end > reach:
+            ends = self.clause_ends
+            i = bisect_left(ends, end + reach) - 1
+            e = ends[i] if i >= 0 and ends[i] >= end else end + reach
+        return s, e
 
 
 def split_lines(norm: str) -> list[tuple[int, int, str]]:
@@ -226,7 +292,7 @@ def build_layout(norm: str, field_label: re.Pattern[str], agency: re.Pattern[str
     signer, org, role = _find_signer(lines[:body])
     lines = _mark_headings([_settled(ln, title, signer) for ln in lines], body)
     signer = next((ln for ln in lines if ln.role == SIGNER), None)
-    return Layout(lines, body, title, session, signer, org, role)
+    return Layout(lines, body, title, session, signer, org, role, Boundaries(norm))
 
 
 def _settled(ln: Line, title: Line | None, signer: Line | None) -> Line:

@@ -14,11 +14,11 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from bisect import bisect_left
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
+from .layout import CLAUSE_MARKS, Boundaries
 from .numerals import (
     CN_DIGIT_CHARS,
     CN_DIGITS,
@@ -265,68 +265,6 @@ def _vocab() -> _Cues:
     )  # fmt: skip
 
 
-# How far a fact's stored sentence reaches on each side of the figure (see ``Boundaries.excerpt``).
-EXCERPT_REACH = 200
-_SENTENCE_MARKS = _chars("boundaries", "sentence_end")
-_STATEMENT_MARK = _one("boundaries", "statement_end")
-_CLAUSE_MARKS = _SENTENCE_MARKS + _STATEMENT_MARK + _chars("boundaries", "clause_end")
-CLAUSE_END_RE = re.compile(f"[{re.escape(_CLAUSE_MARKS)}]")
-_SENTENCE_END_CHARS = frozenset(_SENTENCE_MARKS)
-_STATEMENT_END_CHARS = frozenset(_SENTENCE_MARKS + _STATEMENT_MARK)
-
-
-class Boundaries:
-    """Clause, statement and sentence boundaries of one normalised text, for cheap look-ups by offset.
-
-    A clause ends at any punctuation; a statement at ; as well as at the end of a sentence (the parts of
-    a ;-list speak of different things); a sentence only at 。!? or a line break (a year stated at its
-    start holds across its ;-parts)."""
-
-    def __init__(self, norm: str) -> None:
-        # One scan: sentence and statement ends are clause ends of a narrower kind.
-        self.clause_ends = [m.start() for m in CLAUSE_END_RE.finditer(norm)]
-        self.sentence_ends = [i for i in self.clause_ends if norm[i] in _SENTENCE_END_CHARS]
-        self.statement_ends = (
-            [i for i in self.clause_ends if norm[i] in _STATEMENT_END_CHARS] if _STATEMENT_MARK in norm else self.sentence_ends
-        )
-        self.n = len(norm)
-        # The text's end closes the last span of each kind.
-        for ends in (self.clause_ends, self.sentence_ends, self.statement_ends):
-            if not ends or ends[-1] != self.n:
-                ends.append(self.n)
-
-    # Each look-up is called several times per figure: one bisect, no helper call.
-    def clause(self, pos: int) -> tuple[int, int]:
-        ends = self.clause_ends
-        i = bisect_left(ends, pos)
-        return (ends[i - 1] + 1 if i else 0), ends[i]
-
-    def statement(self, pos: int) -> tuple[int, int]:
-        ends = self.statement_ends
-        i = bisect_left(ends, pos)
-        return (ends[i - 1] + 1 if i else 0), ends[i]
-
-    def sentence(self, pos: int) -> tuple[int, int]:
-        ends = self.sentence_ends
-        i = bisect_left(ends, pos)
-        return (ends[i - 1] + 1 if i else 0), ends[i]
-
-    def excerpt(self, start: int, end: int, reach: int = EXCERPT_REACH) -> tuple[int, int]:
-        """The sentence of the figure at ``start:end``, bounded to ``reach`` characters on each side (one long
-        line without sentence punctuation is not a sentence to store with every figure on it): cut at the
-        first clause mark inside the reach, so that the excerpt starts and ends with whole clauses."""
-        s, e = self.sentence(start)
-        if start - s > reach:
-            ends = self.clause_ends
-            i = bisect_left(ends, start - reach)
-            s = ends[i] + 1 if ends[i] < start else start - reach
-        if e - end > reach:
-            ends = self.clause_ends
-            i = bisect_left(ends, end + reach) - 1
-            e = ends[i] if i >= 0 and ends[i] >= end else end + reach
-        return s, e
-
-
 def _protected_spans(norm: str) -> list[tuple[int, int]]:
     """Spans inside short quotes or book titles (names such as “十四五”, 《三年行动计划》)."""
     spans: list[tuple[int, int]] = []
@@ -407,7 +345,7 @@ def _glued_figure(mult_s: str, unit_s: str | None) -> bool:
 
 
 # The end of a clause, or a closing bracket (是砥砺奋进的五年) ...).
-_CLAUSE_END_CHARS = frozenset(_CLAUSE_MARKS + ")")
+_CLAUSE_END_CHARS = frozenset(CLAUSE_MARKS + ")")
 
 
 def _is_period_span(norm: str, bounds: Boundaries, start: int, end: int, only_words: bool = False) -> bool:
