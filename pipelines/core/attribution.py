@@ -13,33 +13,16 @@ import regex
 
 from . import vocab
 from .context import DocumentContext, Section, since
-from .layout import SpanSet
+from .layout import EXCERPT_REACH, Boundaries, SpanSet
 from .metrics import MetricCatalog, metric_catalog
 from .numerals import to_json_number
 from .periods import Period, find_periods, is_comparison, parts_of_year, relative_years
-from .quantities import EXCERPT_REACH, Boundaries, Mention
+from .quantities import Mention
 from .regions import NATIONAL_REF, Gazetteer, Region, RegionIndex, RegionMention, gazetteer
 from .vocab import alternation, words
 
-# Words are read from the concept files under data/ (growth_cues, comparison_reading, plan_cues, period_cues,
+# Words are read from the concept files under data/ (growth_cues, comparison_cues, plan_cues, period_cues,
 # label_words, place_roles .toml); the code keeps the reaches and the order the cues are read in.
-
-
-# A group of literal words only (no class, escape or group inside), that stands as one alternative.
-_WORD_GROUP = re.compile(r"(?:(?<=\|)|(?<=\(\?:)|(?<=[^\\]\()|^)\(\?:([^()\[\]\\{}?*+]*)\)(?=\||\)|$)")
-
-
-def _regex(file: str, name: str) -> re.Pattern[str]:
-    """``vocab.regex``, with the word lists a pattern unites spliced in flat. vocab inserts every reference
-    as a group, and re's search finds the first characters of an alternation only where its alternatives
-    start with a literal: _verb_before took 8 times as long with the groups (21 ms for 20,000 texts, 2.5
-    flat). Splicing a group into the alternation it stands in tries the same words in the same order."""
-    source = vocab.pattern(file, name)
-    while True:
-        flat = _WORD_GROUP.sub(r"\1", source)
-        if flat == source:
-            return re.compile(flat)
-        source = flat
 
 
 def _words_in(source: str) -> list[str]:
@@ -55,58 +38,58 @@ def _word(file: str, name: str) -> str:
 
 
 # --- kind -----------------------------------------------------------------------------------
-GROWTH_RE = _regex("growth_cues", "growth")
-GROWTH_FALL_RE = _regex("growth_cues", "growth_fall")
+GROWTH_RE = vocab.regex("growth_cues", "growth")
+GROWTH_FALL_RE = vocab.regex("growth_cues", "growth_fall")
 RATE_UNITS = frozenset(vocab.terms("growth_cues", "rate_units"))
-DIFF_SIGN_RE = _regex("growth_cues", "difference_sign")
-DIFF_FALL_RE = _regex("growth_cues", "difference_fall")
-COUNT_FALL_RE = _regex("growth_cues", "count_fall")
-COUNT_RISE_RE = _regex("growth_cues", "count_rise")
-COMPARISON_TAIL_RE = _regex("comparison_reading", "tail")
-TARGET_RE = _regex("plan_cues", "target")
-CHANGE_TO_RE = _regex("growth_cues", "change_to")
-FROM_RE = _regex("period_cues", "from_end")
-AVERAGE_RE = _regex("period_cues", "average")
-FROM_YEAR_RE = _regex("period_cues", "from_year")
-PERIOD_TAIL_RE = _regex("period_cues", "tail")
-TARGET_LEAD_RE = _regex("plan_cues", "target_lead")
-BASE_GAP_RE = _regex("period_cues", "base_gap")
-PAST_RE = _regex("plan_cues", "done")
+DIFF_SIGN_RE = vocab.regex("growth_cues", "difference_sign")
+DIFF_FALL_RE = vocab.regex("growth_cues", "difference_fall")
+COUNT_FALL_RE = vocab.regex("growth_cues", "count_fall")
+COUNT_RISE_RE = vocab.regex("growth_cues", "count_rise")
+COMPARISON_TAIL_RE = vocab.regex("comparison_cues", "tail")
+TARGET_RE = vocab.regex("plan_cues", "target")
+CHANGE_TO_RE = vocab.regex("growth_cues", "change_to")
+FROM_RE = vocab.regex("period_cues", "from_end")
+AVERAGE_RE = vocab.regex("period_cues", "average")
+FROM_YEAR_RE = vocab.regex("period_cues", "from_year")
+PERIOD_TAIL_RE = vocab.regex("period_cues", "tail")
+TARGET_LEAD_RE = vocab.regex("plan_cues", "target_lead")
+BASE_GAP_RE = vocab.regex("period_cues", "base_gap")
+PAST_RE = vocab.regex("plan_cues", "done")
 PART_OF_YEAR_MARKS = vocab.terms("period_cues", "part_of_year_marks")
 CUE_WINDOW = 60
-WHOLE_REGION_RE = _regex("label_words", "whole_region")
+WHOLE_REGION_RE = vocab.regex("label_words", "whole_region")
 REGION_REACH = 400  # a statement's subject is named within this many characters before its figure
 LEAD_REACH = 24  # lead words before a clause's subject (其中, 在, 截至目前) are short
 FRAME_WINDOW = 80  # 在…的情况下 spans a few dozen characters
-RUNNING_TOTAL_RE = _regex("plan_cues", "running_total")
+RUNNING_TOTAL_RE = vocab.regex("plan_cues", "running_total")
 BOOK_ONLY_RE = re.compile(r"《[^》\n]{0,80}》")
 BOOK_TITLE_RE = re.compile(r"《[^》\n]{0,60}》|“[^”\n]{0,30}”")
 
 # --- metric label ---------------------------------------------------------------------------
-TRAIL_RE = _regex("label_words", "trailing")
+TRAIL_RE = vocab.regex("label_words", "trailing")
 # The characters a trailing word can end with: a text ending in anything else has nothing to strip.
 _TRAIL_LAST = frozenset(w[-1] for w in _words_in(TRAIL_RE.pattern))
-LEAD_RE = _regex("label_words", "lead")
+LEAD_RE = vocab.regex("label_words", "lead")
 # A quantity after one of these verbs counts what follows it (培育了35家服务商): the noun after is the metric.
-VERB_BEFORE_RE = _regex("label_words", "verb_before")
+VERB_BEFORE_RE = vocab.regex("label_words", "verb_before")
 # How far from the end of a text a match of an end-anchored pattern can start: a search from there
 # finds the same match (from the start, the alternation would be tried at every position).
 _GROWTH_REACH = max(map(len, _words_in(vocab.pattern("growth_cues", "growth_verb")))) + 8 + 1
 _VERB_REACH = max(map(len, vocab.terms("label_words", "verbs_before"))) + 1
-TAIL_LEVEL_RE = _regex("growth_cues", "growth_to_level")
-LIST_SEP_RE = _regex("label_words", "place_list_separator")
+TAIL_LEVEL_RE = vocab.regex("growth_cues", "growth_to_level")
+LIST_SEP_RE = vocab.regex("label_words", "place_list_separator")
 LIST_ITEM_SEPARATORS = frozenset((*vocab.terms("label_words", "joiners"), *vocab.terms("label_words", "conjunctions")))
-RANK_SUBJECT_RE = _regex("label_words", "rank_subject")
-NOUN_AFTER_RE = _regex("label_words", "noun_after")
-AFTER_LEAD_RE = _regex("label_words", "after_figure")
-SCOPE_SHARE_RE = _regex("label_words", "scope_share")
-IN_SCOPE_END_RE = _regex("label_words", "in_scope_end")
-SHARE_WORD_RE = _regex("label_words", "share_word")
-QUALIFYING_LABEL_RE = _regex("label_words", "qualifying_label")
-COMPARE_RE = _regex("comparison_reading", "compares")
-SUBJECT_CUT_RE = _regex("label_words", "subject_cut")
-SUBJECT_SUFFIX_RE = _regex("label_words", "subject_suffix")
-GENERIC_RE = _regex("label_words", "generic")
+RANK_SUBJECT_RE = vocab.regex("label_words", "rank_subject")
+NOUN_AFTER_RE = vocab.regex("label_words", "noun_after")
+AFTER_LEAD_RE = vocab.regex("label_words", "after_figure")
+SCOPE_SHARE_RE = vocab.regex("label_words", "scope_share")
+IN_SCOPE_END_RE = vocab.regex("label_words", "in_scope_end")
+SHARE_WORD_RE = vocab.regex("label_words", "share_word")
+QUALIFYING_LABEL_RE = vocab.regex("label_words", "qualifying_label")
+COMPARE_RE = vocab.regex("comparison_cues", "compares")
+SUBJECT_CUT_RE = vocab.regex("label_words", "subject_cut")
+SUBJECT_SUFFIX_RE = vocab.regex("label_words", "subject_suffix")
+GENERIC_RE = vocab.regex("label_words", "generic")
 MAX_LABEL = 20
 METRIC_HEADS = tuple(sorted(words("metric_heads.txt"), key=len, reverse=True))  # the longest head first
 RESPECTIVE = _word("label_words", "respective")
@@ -121,16 +104,16 @@ RANK_SUFFIX = _word("label_words", "rank_suffix")
 DIFFERENCE_SUFFIX = _word("label_words", "difference_suffix")
 RANK_RISE = _word("label_words", "rank_rise")
 RANK_FALL = _word("label_words", "rank_fall")
-FRAME_RE = _regex("label_words", "frame")
-INDUCED_RE = _regex("label_words", "induced")  # 带动某地进出口: the verb up to MAX_LABEL characters before
-MILESTONE_RE = _regex("label_words", "milestone")
+FRAME_RE = vocab.regex("label_words", "frame")
+INDUCED_RE = vocab.regex("label_words", "induced")  # 带动某地进出口: the verb up to MAX_LABEL characters before
+MILESTONE_RE = vocab.regex("label_words", "milestone")
 
 # --- region ---------------------------------------------------------------------------------
-BEFORE_BASE_RE = _regex("comparison_reading", "before_base")
-SCOPE_BEFORE_RE = _regex("place_roles", "scope_before")
+BEFORE_BASE_RE = vocab.regex("comparison_cues", "before_base")
+SCOPE_BEFORE_RE = vocab.regex("place_roles", "scope_before")
 ORDINAL_AFTER = frozenset(vocab.terms("place_roles", "ordinal_after"))
-PEOPLE_AFTER_RE = _regex("place_roles", "people_after")
-ORDINAL_BEFORE_RE = _regex("place_roles", "ordinal_before")
+PEOPLE_AFTER_RE = vocab.regex("place_roles", "people_after")
+ORDINAL_BEFORE_RE = vocab.regex("place_roles", "ordinal_before")
 
 
 @dataclass(slots=True)
@@ -456,8 +439,8 @@ def region_of(m: Mention, kind: str, sent_start: int, ctx: DocContext,
 
 RESPECTIVE_REACH = 120  # 分别 stands within this many characters before the first figure it distributes
 LIST_REACH = 60  # the list of items before 分别 is short
-LIST_ITEM_SPLIT_RE = _regex("label_words", "list_separator")
-LIST_GAP_RE = _regex("label_words", "list_gap")
+LIST_ITEM_SPLIT_RE = vocab.regex("label_words", "list_separator")
+LIST_GAP_RE = vocab.regex("label_words", "list_gap")
 SEGMENT_START_RE = re.compile(r"[,;:。!?\n]")
 
 

@@ -23,6 +23,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+# A group of literal words only (no class, escape or group inside) that stands as one whole alternative.
+_WORD_GROUP = re.compile(r"(?:(?<=(?<!\\)\|)|(?<=\(\?:)|(?<=[^\\]\()|^)\(\?:([^()\[\]\\{}?*+]*)\)(?=\||\)|$)")
 _REFERENCE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_]*))?\}")
 
 
@@ -88,13 +90,26 @@ def pattern(file: str, name: str) -> str:
 
 
 def regex(file: str, name: str, flags: int = 0) -> re.Pattern[str]:
-    """``pattern(file, name)``, compiled."""
+    """``pattern(file, name)``, compiled, with the word lists it unites spliced in flat."""
     return _compiled(file, name, flags)
 
 
 @cache
 def _compiled(file: str, name: str, flags: int) -> re.Pattern[str]:
-    return re.compile(pattern(file, name), flags)
+    return re.compile(flat(pattern(file, name)), flags)
+
+
+def flat(source: str) -> str:
+    """``source`` with each group of literal words that stands as a whole alternative spliced into the
+    alternation around it: the same words tried in the same order. A reference is inserted as a group, and
+    re's search skips ahead to an alternation's first characters only where its alternatives start with a
+    literal: attribution's verb-before pattern took 8 times as long with the groups (21 ms for 20,000 texts,
+    2.5 flat), its difference sign 10 times."""
+    while True:
+        spliced = _WORD_GROUP.sub(r"\1", source)
+        if spliced == source:
+            return source
+        source = spliced
 
 
 def _resolve(file: str, name: str, trail: tuple[tuple[str, str], ...]) -> str:
