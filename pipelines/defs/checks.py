@@ -5,7 +5,6 @@ Blocking checks (the span check, and every SQL test whose header says ``-- block
 ``published_warehouse``: if one fails, nothing is published and the previous warehouse stays in place."""
 
 
-import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,8 +12,9 @@ from pathlib import Path
 import dagster as dg
 
 from ..warehouse.models import SqlTest, load_models, load_tests, run_test
+from ..warehouse.plan import last_plan
 from ..warehouse.schema_docs import generic_tests, load_table_docs
-from ..warehouse.store import connect, get_state
+from ..warehouse.store import connect
 from .assets import TABLE_ASSET
 from .resources import ZhibiaoResource
 
@@ -61,7 +61,7 @@ def span_mismatches(db: Path) -> tuple[list[tuple], int, int]:
     substring by character offset walks the UTF-8 text from its start."""
     bad: list[tuple] = []
     with connect(db, read_only=True) as con:
-        written = json.loads(get_state(con, "extracted_docs") or "[]")
+        written = list(last_plan(con).extract)
         step = -(-len(written) // SPAN_CHECK_DOCUMENTS) or 1
         ids = written[::step]
         for i in range(0, len(ids), 500):
