@@ -84,3 +84,9 @@ def _env_workers() -> int:
         raise ValueError(f"ZHIBIAO_WORKERS must be 0 (one per core) or a number of processes, not {value!r}")
     return int(value)
 
+
+@dg.definitions
+def zhibiao_resources() -> dg.Definitions:
+    """The resource every asset and check uses, and the executor of every run, also of runs the UI launches from
+    the asset graph (they do not use zhibiao_job): see zhibiao_job."""
+    return dg.Definitions(resources={"zhibiao": resource_from_env()}, executor=dg.in_process_executor)
