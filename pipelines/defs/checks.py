@@ -85,6 +85,11 @@ BASE_TABLES = {"raw_document": "raw_document", "quarantine": "raw_document", "di
                "dim_region": "dim_region"}  # fmt: skip
 
 
+# Quarantine rows come with raw_document and, for a document whose extraction fails, with the extraction: a test
+# of the quarantine waits for both.
+COMPLETED_BY = {"quarantine": ["fct_metric_fact"]}
+
+
 def tables_read(test: SqlTest) -> list[str]:
     """The assets whose tables a data test's SQL names, besides the one it tests: the check runs after all of
     them (blocking checks run right after their own asset, before the rest of the job)."""
@@ -99,7 +104,8 @@ def sql_test_checks(tests: list[SqlTest]) -> dg.AssetChecksDefinition:
     @dg.multi_asset_check(
         name="sql_data_tests",
         specs=[dg.AssetCheckSpec(t.name, asset=_asset_of(t.tests), blocking=t.blocking,
-                                 additional_deps=[a for a in tables_read(t) if a != _asset_of(t.tests)],
+                                 additional_deps=[a for a in tables_read(t) + COMPLETED_BY.get(t.tests, [])
+                                                  if a != _asset_of(t.tests)],
                                  description=t.description or f"sql/tests/{t.path.name}") for t in tests],
         can_subset=True,
         pool="duckdb",  # reads the build file, which a writing step may hold
