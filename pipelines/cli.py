@@ -20,53 +20,16 @@ def _err(msg: str) -> None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Materialise every asset through Dagster, in this process, with progress on stderr."""
-    import dagster as dg
+    from .warehouse.store import WarehouseBusy, WarehouseFolderError, WarehousePaths
 
-    from .defs.assets import ALL_ASSETS
-    from .defs.checks import ALL_CHECKS
-    from .defs.resources import ZhibiaoResource
-    from .progress import RunProgress
-    from .warehouse.store import WarehouseBusy, WarehouseFolderError, WarehousePaths, connect, file_lock
-
-    corpus = Path(args.corpus)
-    if not corpus.exists():
-        _err(f"corpus folder not found: {corpus}")
+    problem = run_args_problem(args)
+    if problem:
+        _err(problem)
         return 2
-    if not corpus.is_dir():
-        _err(f"--corpus must be a folder of documents, not a file: {corpus}")
-        return 2
-    if Path(args.warehouse).is_dir():
-        _err(f"--warehouse must be a file (such as {Path(args.warehouse) / 'zhibiao.duckdb'}), not a folder")
-        return 2
-    out = Path(args.exports)
-    if out.exists() and not out.is_dir():
-        _err(f"--exports must be a folder, not a file: {args.exports}")
-        return 2
-    if out.is_dir() and not out.is_symlink() and any(out.iterdir()) and not (out / ".zhibiao-exports.json").exists():
-        _err(f"--exports {args.exports} holds files that are not zhibiao's exports: give an empty or new folder")
-        return 2
-    home = os.environ.get("DAGSTER_HOME")
-    if not home and Path("dagster_home/dagster.yaml").is_file():
-        os.environ["DAGSTER_HOME"] = str(Path("dagster_home").absolute())  # must be absolute
-    instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
-    resource = ZhibiaoResource(corpus_dir=str(corpus), warehouse_path=args.warehouse, export_dir=args.exports,
-                               workers=args.workers, progress=not args.quiet, wait_seconds=args.wait)  # fmt: skip
     paths = WarehousePaths(Path(args.warehouse).absolute())
     t0 = time.monotonic()
     try:
-        with file_lock(paths.run_lock, "running the pipeline", wait_seconds=args.wait, on_wait=_err):
-            if not args.quiet:
-                print(f"zhibiao: corpus {corpus.absolute()} -> warehouse {paths.published}", file=sys.stderr)
-            with RunProgress(enabled=not args.quiet):
-                result = dg.materialize(
-                    [*ALL_ASSETS, *ALL_CHECKS],
-                    resources={"zhibiao": resource},
-                    instance=instance,
-                    # The CLI says what failed and why in one line; Dagster's stack traces stay in the run's log.
-                    run_config={"loggers": {"console": {"config": {"log_level": log_level(args)}}}},
-                    raise_on_error=False,
-                    tags={"zhibiao/entry": "cli"},
-                )
+        result = _materialize(args, paths)
     except WarehouseBusy as e:
         _err(str(e))
         return 3
@@ -74,6 +37,71 @@ def cmd_run(args: argparse.Namespace) -> int:
         _err(str(e))
         return 2
     outcome = run_outcome(result)
+    code = _unpublished_exit(outcome, paths, args)
+    if code is not None:
+        return code
+    failed_checks = [c.check_name for c in result.get_asset_check_evaluations() if not c.passed]
+    print_summary(result, outcome, paths, args, time.monotonic() - t0, failed_checks)
+    return 0 if not failed_checks else 4
+
+
+def run_args_problem(args: argparse.Namespace) -> str | None:
+    """What is wrong with the folders `zhibiao run` was given (one line), or None."""
+    corpus, out = Path(args.corpus), Path(args.exports)
+    if not corpus.exists():
+        return f"corpus folder not found: {corpus}"
+    if not corpus.is_dir():
+        return f"--corpus must be a folder of documents, not a file: {corpus}"
+    if Path(args.warehouse).is_dir():
+        return f"--warehouse must be a file (such as {Path(args.warehouse) / 'zhibiao.duckdb'}), not a folder"
+    if out.exists() and not out.is_dir():
+        return f"--exports must be a folder, not a file: {args.exports}"
+    if out.is_dir() and not out.is_symlink() and any(out.iterdir()) and not (out / ".zhibiao-exports.json").exists():
+        return f"--exports {args.exports} holds files that are not zhibiao's exports: give an empty or new folder"
+    return None
+
+
+def _dagster_instance():
+    """The instance of dagster_home/ (DAGSTER_HOME, or the project's folder when it has a dagster.yaml), else an
+    ephemeral one."""
+    import dagster as dg
+
+    if not os.environ.get("DAGSTER_HOME") and Path("dagster_home/dagster.yaml").is_file():
+        os.environ["DAGSTER_HOME"] = str(Path("dagster_home").absolute())  # must be absolute
+    return dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+
+
+def _materialize(args: argparse.Namespace, paths):
+    """Every asset and check, in this process, holding the run lock, with the progress display."""
+    import dagster as dg
+
+    from .defs.assets import ALL_ASSETS
+    from .defs.checks import ALL_CHECKS
+    from .defs.resources import ZhibiaoResource
+    from .progress import RunProgress
+    from .warehouse.store import file_lock
+
+    instance = _dagster_instance()
+    resource = ZhibiaoResource(corpus_dir=str(Path(args.corpus)), warehouse_path=args.warehouse, export_dir=args.exports,
+                               workers=args.workers, progress=not args.quiet, wait_seconds=args.wait)  # fmt: skip
+    with file_lock(paths.run_lock, "running the pipeline", wait_seconds=args.wait, on_wait=_err):
+        if not args.quiet:
+            print(f"zhibiao: corpus {Path(args.corpus).absolute()} -> warehouse {paths.published}", file=sys.stderr)
+        with RunProgress(enabled=not args.quiet):
+            return dg.materialize(
+                [*ALL_ASSETS, *ALL_CHECKS],
+                resources={"zhibiao": resource},
+                instance=instance,
+                # The CLI says what failed and why in one line; Dagster's stack traces stay in the run's log.
+                run_config={"loggers": {"console": {"config": {"log_level": log_level(args)}}}},
+                raise_on_error=False,
+                tags={"zhibiao/entry": "cli"},
+            )
+
+
+def _unpublished_exit(outcome: RunOutcome, paths, args: argparse.Namespace) -> int | None:
+    """The exit code of a run that was interrupted, published nothing or failed after publishing (saying so in one
+    line); None for a run that published and exported."""
     if outcome.interrupted:
         if outcome.published:
             _err("interrupted after the warehouse was published; the exports are the previous run's")
@@ -88,14 +116,20 @@ def cmd_run(args: argparse.Namespace) -> int:
         _err(f"the warehouse was published ({paths.published}), but {outcome.why}; "
              f"{Path(args.exports).absolute()} still holds the previous run's exports")  # fmt: skip
         return 1
-    failed_checks = [c for c in result.get_asset_check_evaluations() if not c.passed]
+    return None
+
+
+def print_summary(result, outcome: RunOutcome, paths, args: argparse.Namespace, seconds: float,
+                  failed_checks: list[str]) -> None:  # fmt: skip
+    """What the run read, extracted, quarantined and wrote, its slowest steps and its checks, on stdout."""
+    from .warehouse.store import connect
+
     with connect(paths.state, read_only=True) as con:
         n_docs = con.execute("select count(*) from dim_document").fetchone()[0]
         n_facts = con.execute("select count(*) from fct_metric_fact").fetchone()[0]
         quarantine = con.execute("select path, reason from quarantine order by path").fetchall()
         replaced = con.execute("select count(*), coalesce(sum(n_replaced), 0) from raw_document where n_replaced > 0").fetchone()
-    dt = time.monotonic() - t0
-    print(f"\nzhibiao run finished in {dt:.1f} s (Dagster run {result.run_id[:8]})")
+    print(f"\nzhibiao run finished in {seconds:.1f} s (Dagster run {result.run_id[:8]})")
     print(f"  documents read      {n_docs}")
     print(f"  facts extracted     {n_facts}")
     if replaced[0]:
@@ -105,17 +139,20 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"    - {_one_line(path)}: {_one_line(reason)}")
     print(f"  warehouse           {paths.published}" + ("" if outcome.republished else " (unchanged: nothing new)"))
     print(f"  exports             {Path(args.exports).absolute()}/ (Parquet, facts.jsonl, docs.jsonl)")
-    steps = [(ev.step_key, ev.event_specific_data.duration_ms / 1000) for ev in result.all_events
-             if ev.is_step_success and ev.step_key and ev.event_specific_data is not None]  # fmt: skip
-    slowest = sorted(steps, key=lambda kv: -kv[1])[:4]
-    print("  slowest steps       " + ", ".join(f"{k} {s:.1f} s" for k, s in slowest))
+    print("  slowest steps       " + ", ".join(f"{k} {s:.1f} s" for k, s in slowest_steps(result)))
     if failed_checks:
-        print(f"  checks FAILED       {', '.join(c.check_name for c in failed_checks)} (not blocking: published)")
+        print(f"  checks FAILED       {', '.join(failed_checks)} (not blocking: published)")
     else:
         print("  checks              all passed")
     print('\nTry: zhibiao sql "select region, metric, value, unit, period from fct_metric_fact '
           "where metric_id = 'base_stations_5g' order by period\"")
-    return 0 if not failed_checks else 4
+
+
+def slowest_steps(result, n: int = 4) -> list[tuple[str, float]]:
+    """(step, seconds) of the run's ``n`` slowest steps."""
+    steps = [(ev.step_key, ev.event_specific_data.duration_ms / 1000) for ev in result.all_events
+             if ev.is_step_success and ev.step_key and ev.event_specific_data is not None]  # fmt: skip
+    return sorted(steps, key=lambda kv: -kv[1])[:n]
 
 
 def _one_line(s: str) -> str:
@@ -138,13 +175,11 @@ def run_outcome(result) -> RunOutcome:
     done = {ev.step_key for ev in result.all_events if ev.is_step_success}
     failures = []
     interrupted = False
-    for ev in result.all_events:
-        if ev.is_step_failure and ev.step_failure_data and ev.step_failure_data.error:
-            err = ev.step_failure_data.error
-            while err.cause is not None:
-                err = err.cause
-            interrupted |= err.cls_name in ("DagsterExecutionInterruptedError", "KeyboardInterrupt")
-            failures.append(f"{ev.step_key}: {_one_line(err.message)}")
+    for where, err in _errors(result):
+        while err.cause is not None:
+            err = err.cause
+        interrupted |= err.cls_name in ("DagsterExecutionInterruptedError", "KeyboardInterrupt")
+        failures.append(f"{where}: {_one_line(err.message)}")
     failed_checks = sorted({c.check_name for c in result.get_asset_check_evaluations() if not c.passed})
     blocked = any("blocking asset check" in f for f in failures)
     published = "published_warehouse" in done
@@ -159,6 +194,17 @@ def run_outcome(result) -> RunOutcome:
     else:
         why = "the run did not reach the publishing step"
     return RunOutcome(published, republished, blocked, failures, why, interrupted)
+
+
+def _errors(result) -> list[tuple[str, object]]:
+    """(where, error) of each failed step, and of the run's start (the resource starts the run's build)."""
+    found = []
+    for ev in result.all_events:
+        if ev.is_step_failure and ev.step_failure_data and ev.step_failure_data.error:
+            found.append((ev.step_key, ev.step_failure_data.error))
+        elif ev.event_type_value == "RESOURCE_INIT_FAILURE" and getattr(ev.event_specific_data, "error", None):
+            found.append(("start_build", ev.event_specific_data.error))
+    return found
 
 
 def log_level(args: argparse.Namespace) -> str:
@@ -313,11 +359,26 @@ def _workers(value: str, source: str) -> int:
     return n
 
 
-def main(argv: list[str] | None = None) -> int:
-    env_wh = os.environ.get("ZHIBIAO_WAREHOUSE", DEFAULT_WAREHOUSE)
+def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="zhibiao", description="Metric facts from Chinese government documents.")
     sub = p.add_subparsers(dest="cmd", required=True)
+    env_wh = os.environ.get("ZHIBIAO_WAREHOUSE", DEFAULT_WAREHOUSE)
+    _add_run(sub, env_wh)
+    _add_extract(sub)
+    _add_sql(sub, env_wh)
+    rp = sub.add_parser("report", help="write a self-contained HTML report")
+    rp.add_argument("--warehouse", default=env_wh)
+    rp.add_argument("--output", default="reports/zhibiao_report.html")
+    rp.set_defaults(fn=cmd_report)
+    ev = sub.add_parser("eval", help="score predicted facts JSONL against gold facts JSONL")
+    ev.add_argument("gold")
+    ev.add_argument("pred")
+    ev.add_argument("--show-errors", action="store_true")
+    ev.set_defaults(fn=cmd_eval)
+    return p
 
+
+def _add_run(sub, env_wh: str) -> None:
     r = sub.add_parser("run", help="run the whole pipeline through Dagster")
     r.add_argument("--corpus", default=os.environ.get("ZHIBIAO_CORPUS", DEFAULT_CORPUS), help="folder of documents")
     r.add_argument("--warehouse", default=env_wh, help=f"DuckDB file (default {DEFAULT_WAREHOUSE}, env ZHIBIAO_WAREHOUSE)")
@@ -330,6 +391,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="Dagster's log level (default critical)")
     r.set_defaults(fn=cmd_run)
 
+
+def _add_extract(sub) -> None:
     e = sub.add_parser("extract", help="run the extraction core alone and write the facts and docs JSONL of SCHEMA.md")
     e.add_argument("dir")
     e.add_argument("--facts", required=True)
@@ -338,6 +401,8 @@ def main(argv: list[str] | None = None) -> int:
     e.add_argument("--quiet", action="store_true")
     e.set_defaults(fn=cmd_extract)
 
+
+def _add_sql(sub, env_wh: str) -> None:
     s = sub.add_parser("sql", help="run a read-only query on the warehouse",
                        description="Only the warehouse and the exports folder can be read; nothing can be written "
                                    "and settings are locked.")  # fmt: skip
@@ -352,18 +417,9 @@ def main(argv: list[str] | None = None) -> int:
                    help="export folder the query may read (read_parquet('exports/...'))")
     s.set_defaults(fn=cmd_sql)
 
-    rp = sub.add_parser("report", help="write a self-contained HTML report")
-    rp.add_argument("--warehouse", default=env_wh)
-    rp.add_argument("--output", default="reports/zhibiao_report.html")
-    rp.set_defaults(fn=cmd_report)
 
-    ev = sub.add_parser("eval", help="score predicted facts JSONL against gold facts JSONL")
-    ev.add_argument("gold")
-    ev.add_argument("pred")
-    ev.add_argument("--show-errors", action="store_true")
-    ev.set_defaults(fn=cmd_eval)
-
-    args = p.parse_args(argv)
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
     if args.cmd == "run":
         args.workers = (_workers(args.workers, "--workers") if args.workers is not None
                         else _workers(os.environ.get("ZHIBIAO_WORKERS", "0"), "ZHIBIAO_WORKERS"))  # fmt: skip

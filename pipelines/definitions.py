@@ -1,26 +1,20 @@
-"""Entry point for `dagster dev -m pipelines.definitions` and `dg dev`."""
+"""Entry point for `dg dev`, `dagster dev -m pipelines.definitions` and `dagster job execute`.
+
+Every definition lives in pipelines/defs/ (the project's ``defs_module`` in pyproject.toml) and is loaded from
+there: the assets, checks, job, schedule and sensor found in its modules, and the resource and executor of
+``defs/resources.py``. A definition added to pipelines/defs (by hand or with `dg scaffold defs`) is loaded
+without being listed here.
+"""
 
 from __future__ import annotations
 
-import dagster as dg
+from pathlib import Path
 
-from .defs.assets import ALL_ASSETS
-from .defs.automation import corpus_sensor, daily_schedule, zhibiao_job
-from .defs.checks import ALL_CHECKS
-from .defs.resources import resource_from_env
+import dagster as dg
 
 
 def build_definitions() -> dg.Definitions:
-    return dg.Definitions(
-        assets=ALL_ASSETS,
-        asset_checks=ALL_CHECKS,
-        jobs=[zhibiao_job],
-        schedules=[daily_schedule],
-        sensors=[corpus_sensor],
-        resources={"zhibiao": resource_from_env()},
-        # Also for runs the UI launches from the asset graph (they do not use zhibiao_job): see zhibiao_job.
-        executor=dg.in_process_executor,
-    )
+    return dg.load_from_defs_folder(path_within_project=Path(__file__).parent)
 
 
 defs = build_definitions()

@@ -48,6 +48,24 @@ def cross_document_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_warehouse(DATA / "cross_document", tmp_path_factory.mktemp("cross_document"))
 
 
+# Three reports of one city: a 2022 figure with a 2023 target, the same figure revised by a later report, and the
+# 2023 actual that meets the target.
+TARGET_AND_CONFLICT = {
+    "a.txt": "杭州市数据局\n2022年,全市5G基站达到3.2万个。到2023年,全市5G基站力争达到5万个。\n2023年1月5日",
+    "b.txt": "杭州市数据局\n2022年,全市5G基站达到3.5万个。\n2023年2月1日",
+    "c.txt": "杭州市数据局\n2023年,全市5G基站达到5.6万个。\n2024年1月9日",
+}
+
+
+@pytest.fixture(scope="session")
+def target_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A warehouse built from TARGET_AND_CONFLICT, shared by the tests that only read it (or copy it)."""
+    corpus = tmp_path_factory.mktemp("target_corpus")
+    for name, text in TARGET_AND_CONFLICT.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    return build_warehouse(corpus, tmp_path_factory.mktemp("target"))
+
+
 def unprivileged(cmd: list[str]) -> list[str]:
     """``cmd`` so that file permissions apply to it: as root (CI containers), in a user namespace where this
     user is not root (its files stay readable through their owner bits; mode 000 is unreadable)."""

@@ -7,7 +7,17 @@ from pathlib import Path
 import duckdb
 
 from pipelines.warehouse.load import extract_changed, sync_raw_documents
-from pipelines.warehouse.store import FACT_TABLE_SQL, SCHEMA_SQL, WarehousePaths, bulk_load, connect, start_build
+from pipelines.warehouse.plan import Versions, make_plan, read_view
+from pipelines.warehouse.store import (
+    FACT_TABLE_SQL,
+    RUN_PLAN_SQL,
+    SCHEMA_SQL,
+    WarehousePaths,
+    bulk_load,
+    connect,
+    start_build,
+)
+from pipelines.warehouse.versions import extractor_version, models_version
 
 from .conftest import SEEDS
 
@@ -26,11 +36,18 @@ def corpus_of(folder: Path, n: int) -> Path:
     return folder
 
 
+def extract_as_planned(con: duckdb.DuckDBPyConnection, workers: int) -> dict[str, int]:
+    """What a run's plan says to extract, extracted."""
+    con.execute(RUN_PLAN_SQL)
+    plan = make_plan("test", None, read_view(con), Versions(extractor_version(), models_version()))
+    return extract_changed(con, plan.extract, plan.remove, workers)
+
+
 def load(corpus: Path, db: Path, workers: int) -> dict[str, list]:
     with connect(db) as con:
         con.execute(SCHEMA_SQL)
         sync_raw_documents(con, corpus)
-        stats = extract_changed(con, workers)
+        stats = extract_as_planned(con, workers)
         assert stats["failed"] == 0
         return {t: con.execute(f"select * from {t} order by all").fetchall() for t in ("dim_document", "fct_metric_fact")}
 
@@ -157,7 +174,7 @@ def test_a_document_whose_extraction_fails_is_quarantined_with_its_path_and_hash
     with connect(tmp_path / "z.duckdb") as con:
         con.execute(SCHEMA_SQL)
         sync_raw_documents(con, corpus_of(tmp_path / "corpus", 3))
-        stats = extract_changed(con, 1)
+        stats = extract_as_planned(con, 1)
         assert (stats["extracted"], stats["failed"]) == (2, 1)
         assert con.execute("select q.path = r.path, q.sha256 = r.sha256, q.reason from quarantine q "
                            "join raw_document r on r.doc_id = 'doc_001'").fetchall() == [

@@ -100,15 +100,8 @@ def test_rerun_without_change_is_identical_and_edits_replace_facts(corpus: Path,
         assert con.execute("select count(*) from dim_document where doc_id = '000_3fad39849ae07b55'").fetchone()[0] == 0
 
 
-def test_cross_document_conflicts_and_target_tracking(tmp_path: Path):
-    c = tmp_path / "corpus"
-    c.mkdir()
-    (c / "a.txt").write_text("杭州市数据局\n2022年,全市5G基站达到3.2万个。到2023年,全市5G基站力争达到5万个。\n2023年1月5日",
-                             encoding="utf-8")
-    (c / "b.txt").write_text("杭州市数据局\n2022年,全市5G基站达到3.5万个。\n2023年2月1日", encoding="utf-8")
-    (c / "c.txt").write_text("杭州市数据局\n2023年,全市5G基站达到5.6万个。\n2024年1月9日", encoding="utf-8")
-    run(c, tmp_path)
-    with duckdb.connect(str(tmp_path / "wh" / "z.duckdb"), read_only=True) as con:
+def test_cross_document_conflicts_and_target_tracking(target_warehouse: Path):
+    with duckdb.connect(str(target_warehouse), read_only=True) as con:
         rows = con.execute("""select doc_id, value, newest_doc_id, newest_value, conflict from mart_cross_document
                               where series_metric = 'base_stations_5g' order by doc_id""").fetchall()
         assert rows == [("a", 32000.0, "b", 35000.0, True), ("b", 35000.0, "b", 35000.0, True)]
@@ -204,15 +197,12 @@ def test_exports_write_only_what_changed_and_match_the_warehouse(tmp_path: Path)
         f"d{i}" for i in range(8) if i != 6}
 
 
-def test_span_check_reports_a_fact_whose_text_differs_from_its_span(tmp_path: Path):
+def test_span_check_reports_a_fact_whose_text_differs_from_its_span(target_warehouse: Path, tmp_path: Path):
     from pipelines.defs.checks import span_mismatches
 
-    c = tmp_path / "corpus"
-    c.mkdir()
-    (c / "a.txt").write_text("杭州市数据局\n2023年,全市5G基站达到3.2万个,上云企业超过2000家。\n2024年1月5日", encoding="utf-8")
-    run(c, tmp_path)
-    db = tmp_path / "wh" / "z.duckdb"
-    assert span_mismatches(db) == ([], 1, 1)
+    db = tmp_path / "z.duckdb"
+    shutil.copy(target_warehouse, db)
+    assert span_mismatches(db) == ([], 3, 3)  # the documents the run that built it wrote
     with duckdb.connect(str(db)) as con:
         con.execute("update fct_metric_fact set surface_text = '3.3万个' where surface_text = '3.2万个'")
     bad, _, _ = span_mismatches(db)
@@ -240,20 +230,17 @@ def test_each_sql_data_test_reports_on_its_own_check(tmp_path: Path):
     assert all(e.passed for name, e in evals.items() if name != "assert_no_5g_figures")
 
 
-def test_new_extraction_code_rewrites_every_fact_export_though_no_document_changed(tmp_path: Path):
-    from pipelines.warehouse.store import set_state
+def test_new_extraction_code_rewrites_every_fact_export_though_no_document_changed(seed_build, tmp_path: Path):
+    from pipelines.warehouse.store import RUN_PLAN
 
-    c = tmp_path / "corpus"
-    c.mkdir()
-    for i, city in enumerate(["杭州市", "成都市", "武汉市"]):
-        (c / f"d{i}.txt").write_text(f"{city}数据局\n2023年,全市5G基站达到{3 + i}.5万个。\n2024年1月5日", encoding="utf-8")
-    run(c, tmp_path)
-    db, out = tmp_path / "wh" / "z.duckdb", tmp_path / "exports"
+    db, out = tmp_path / "z.duckdb", tmp_path / "exports"
+    shutil.copy(seed_build[0], db)
+    shutil.copytree(seed_build[1], out)  # the export generation the link points to, copied as files
     with duckdb.connect(str(db)) as con:
         tables = ["dim_document"]
         assert not [w for w in ex.sync_exports(con, out, tables) if w.startswith(("fct_", "facts"))]  # up to date
         # The fact rows are a function of the documents and of the code that made them: new code, new rows.
-        set_state(con, "extractor_version", "new-code")
+        con.execute(f"update {RUN_PLAN} set extractor_version = 'new-code'")
         written = ex.sync_exports(con, out, tables)
         n_buckets = con.execute(f"select count(distinct {ex.BUCKET}) from dim_document").fetchone()[0]
     assert f"fct_metric_fact ({n_buckets} parts)" in written

@@ -18,9 +18,10 @@ from pipelines.cli import main
 from pipelines.report import write_report
 
 
-@pytest.fixture
-def report(seed_build, tmp_path: Path) -> str:
-    out = tmp_path / "r.html"
+@pytest.fixture(scope="module")
+def report(seed_build, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The report of the seeds warehouse, written once for the tests that only read it."""
+    out = tmp_path_factory.mktemp("report") / "r.html"
     assert main(["report", "--warehouse", str(seed_build[0]), "--output", str(out)]) == 0
     return out.read_text(encoding="utf-8")
 
@@ -101,24 +102,10 @@ def test_report_without_a_warehouse_says_so(tmp_path: Path, capsys):
     assert "run `zhibiao run` first" in capsys.readouterr().err
 
 
-def test_targets_actuals_and_conflicts_link_each_value_to_its_sentence(tmp_path: Path):
+def test_targets_actuals_and_conflicts_link_each_value_to_its_sentence(target_warehouse: Path, tmp_path: Path):
     """A target met by a later report, and a figure two documents give differently: every value shown, the
     actual and the newest report's included, links to the sentence it was read from."""
-    import dagster as dg
-
-    from pipelines.defs.assets import ALL_ASSETS
-    from pipelines.defs.resources import ZhibiaoResource
-
-    c = tmp_path / "corpus"
-    c.mkdir()
-    (c / "a.txt").write_text("杭州市数据局\n2022年,全市5G基站达到3.2万个。到2023年,全市5G基站力争达到5万个。\n2023年1月5日",
-                             encoding="utf-8")  # fmt: skip
-    (c / "b.txt").write_text("杭州市数据局\n2022年,全市5G基站达到3.5万个。\n2023年2月1日", encoding="utf-8")
-    (c / "c.txt").write_text("杭州市数据局\n2023年,全市5G基站达到5.6万个。\n2024年1月9日", encoding="utf-8")
-    wh = tmp_path / "wh" / "z.duckdb"
-    res = ZhibiaoResource(corpus_dir=str(c), warehouse_path=str(wh), export_dir=str(tmp_path / "x"), workers=1)
-    assert dg.materialize(ALL_ASSETS, resources={"zhibiao": res}, instance=dg.DagsterInstance.ephemeral()).success
-    html = write_report(wh, tmp_path / "r.html").read_text(encoding="utf-8")
+    html = write_report(target_warehouse, tmp_path / "r.html").read_text(encoding="utf-8")
     sources = dict(re.findall(r'<li id="(f\d+)">(.*?)</li>', html, re.S))
 
     def cited(section: str, shown: str) -> str:

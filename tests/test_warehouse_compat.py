@@ -39,7 +39,7 @@ def test_bookkeeping_is_out_of_the_analysts_way(seed_build):
     main = {t for s, t in tables if s == "main"}
     assert {"fct_metric_fact", "dim_document", "mart_metric_timeseries"} <= main
     assert not main & {"run_state", "run_affected_series"}
-    assert {t for s, t in tables if s == INTERNAL_SCHEMA} == {"run_state", "run_affected_series"}
+    assert {t for s, t in tables if s == INTERNAL_SCHEMA} == {"run_plan", "run_state", "run_affected_series"}
 
 
 def test_every_table_and_view_opens_in_the_duckdb_cli(seed_build):

@@ -3,7 +3,6 @@ warehouse -> exports. Each writes through SQL to this run's build copy of the wa
 is pickled into DAGSTER_HOME."""
 
 
-import json
 import os
 import shutil
 from pathlib import Path
@@ -13,8 +12,27 @@ import dagster as dg
 from ..warehouse import exports as ex
 from ..warehouse.load import extract_changed, load_dimensions, sync_raw_documents
 from ..warehouse.models import SqlModel, load_models, refresh_model, run_model
+from ..warehouse.plan import (
+    Models,
+    RunPlan,
+    Versions,
+    WarehouseView,
+    make_plan,
+    read_last_view,
+    read_plan,
+    read_view,
+    save_plan,
+)
 from ..warehouse.schema_docs import TableDoc, apply_comments, load_table_docs
-from ..warehouse.store import AFFECTED_SERIES, connect, get_state, publish, remove_build, set_state, start_build
+from ..warehouse.store import (
+    AFFECTED_SERIES,
+    STORAGE_VERSION,
+    connect,
+    publish,
+    remove_build,
+    started_from,
+    storage_version,
+)
 from ..warehouse.versions import extractor_version, models_version
 from .resources import ZhibiaoResource
 
@@ -57,8 +75,13 @@ def markdown_preview(con, table: str, limit: int = 10) -> dg.MetadataValue:
     return dg.MetadataValue.md("\n".join(lines))
 
 
-def _dirty(con) -> bool:
-    return get_state(con, "dirty") != "0"
+def code_versions() -> Versions:
+    return Versions(extractor_version(), models_version())
+
+
+def plan_of(context: dg.AssetExecutionContext, con) -> RunPlan:
+    """This run's plan, as the run_plan asset stored it in the build."""
+    return read_plan(con, context.run.run_id, code_versions())
 
 
 def _exists(con, table: str) -> bool:
@@ -73,32 +96,12 @@ def _count(con, table: str) -> int:
 def raw_document(context: dg.AssetExecutionContext, zhibiao: ZhibiaoResource) -> dg.MaterializeResult:
     """Every file of the corpus folder, decoded, with its content hash. Only new or changed files
     are decoded again; files that cannot be documents go to ``quarantine`` with the reason."""
-    paths = zhibiao.paths(context.run.run_id)
-    published_before = paths.published.exists()
-    rewritten = start_build(paths)  # True: an older warehouse rewritten in the readable storage version
-    with connect(paths.build) as con:
-        quarantine_before = con.execute("select path, reason from quarantine order by all").fetchall()
+    with connect(zhibiao.paths(context.run.run_id).build) as con:
         res = sync_raw_documents(con, zhibiao.corpus, lambda s, i, n: zhibiao.report(context, s, i, n))
         n = _count(con, "raw_document")
         q_preview = markdown_preview(con, "quarantine")
-        quarantine_now = con.execute("select path, reason from quarantine order by all").fetchall()
-        if get_state(con, "extractor_version") != extractor_version():
-            # New extraction code: every document is extracted again.
-            con.execute("delete from dim_document")
-            con.execute("delete from fct_metric_fact")  # at once: cheaper than per batch while re-extracting
-            set_state(con, "extractor_version", extractor_version())
-        # New SQL or a new extractor: the models are built from scratch rather than refreshed.
-        set_state(con, "models_full", "1" if get_state(con, "models_version") != models_version()
-                  or not published_before or _count(con, "dim_document") == 0 else "0")  # fmt: skip
-        changed = bool(
-            res.changed or res.deleted or quarantine_now != quarantine_before or not published_before or rewritten
-            or _count(con, "dim_document") != n or get_state(con, "models_version") != models_version()
-        )  # fmt: skip
-        set_state(con, "models_version", models_version())
-        set_state(con, "dirty", "1" if changed else "0")
     return dg.MaterializeResult(
         metadata={
-            "changed": changed,
             "dagster/row_count": n,
             "files_seen": res.seen,
             "new_or_changed": len(res.changed),
@@ -110,24 +113,56 @@ def raw_document(context: dg.AssetExecutionContext, zhibiao: ZhibiaoResource) ->
     )
 
 
+@dg.asset(key="run_plan", deps=["raw_document"], group_name="ingest", kinds={"duckdb"}, pool="duckdb")
+def run_plan(context: dg.AssetExecutionContext, zhibiao: ZhibiaoResource) -> dg.MaterializeResult:
+    """What this run does (zhibiao_internal.run_plan, one row): which documents are extracted again or removed,
+    whether the SQL models are kept, refreshed or rebuilt, and the code versions; from the warehouse the run
+    started from, the corpus as raw_document now holds it, and the code (warehouse/plan.py)."""
+    paths = zhibiao.paths(context.run.run_id)
+    last = started_from(paths)
+    rewritten = last is not None and storage_version(last) != STORAGE_VERSION  # the build was converted
+    with connect(paths.build) as con:
+        plan = make_plan(context.run.run_id, _last_view(con, last, paths.published.exists()), read_view(con),
+                         code_versions(), rewritten)  # fmt: skip
+        save_plan(con, plan)
+    return dg.MaterializeResult(
+        metadata={"changed": plan.changed, "reextract_all": plan.reextract_all, "to_extract": len(plan.extract),
+                  "to_remove": len(plan.remove), "models": plan.models.value,
+                  "extractor_version": plan.versions.extractor, "models_version": plan.versions.models}  # fmt: skip
+    )
+
+
+def _last_view(con, last: Path | None, published: bool) -> WarehouseView | None:
+    """The plan's view of the warehouse the build started from; None if it started empty. A build copied from
+    the published file itself (a warehouse from before the pipeline's copy) is compared with nothing: it is
+    rebuilt and published, and the analysts' open file is never attached."""
+    if last is None:
+        return None
+    con.execute(f"attach '{str(last).replace(chr(39), chr(39) * 2)}' as last_published (read_only)")
+    try:
+        return read_last_view(con, "last_published")
+    finally:
+        con.execute("detach last_published")
+
+
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec("dim_document", deps=["raw_document"], kinds={"duckdb"}, group_name="extract",
+        dg.AssetSpec("dim_document", deps=["raw_document", "run_plan"], kinds={"duckdb"}, group_name="extract",
                      **described("dim_document")),
-        dg.AssetSpec("fct_metric_fact", deps=["raw_document"], kinds={"duckdb"}, group_name="extract",
+        dg.AssetSpec("fct_metric_fact", deps=["raw_document", "run_plan"], kinds={"duckdb"}, group_name="extract",
                      **described("fct_metric_fact")),
     ],
     pool="duckdb",
 )
 def documents_and_facts(context: dg.AssetExecutionContext, zhibiao: ZhibiaoResource):
     """Run the extraction core on new or changed documents (in parallel) and replace their rows."""
-    paths = zhibiao.paths(context.run.run_id)
-    with connect(paths.build) as con:
-        stats = extract_changed(con, zhibiao.n_workers(), lambda s, i, n: zhibiao.report(context, s, i, n))
-        set_state(con, "extracted_docs", json.dumps(stats.pop("doc_ids")))
-        # Refreshing the keys of a few documents beats a rebuild; past a fifth of the corpus it does not.
-        touched = stats["extracted"] + stats["removed"] + stats["failed"]
-        set_state(con, "incremental_ok", "1" if touched * 5 <= _count(con, "dim_document") else "0")
+    with connect(zhibiao.paths(context.run.run_id).build) as con:
+        plan = plan_of(context, con)
+        if plan.reextract_all:  # new extraction code: every document is extracted again
+            con.execute("delete from dim_document")
+            con.execute("delete from fct_metric_fact")  # at once: cheaper than per batch while re-extracting
+        stats = extract_changed(con, plan.extract, plan.remove, zhibiao.n_workers(),
+                                lambda s, i, n: zhibiao.report(context, s, i, n))  # fmt: skip
         yield dg.MaterializeResult(
             asset_key="dim_document",
             metadata={"dagster/row_count": _count(con, "dim_document"), "re_extracted": stats["extracted"],
@@ -168,8 +203,8 @@ def sql_model_asset(model: SqlModel) -> dg.AssetsDefinition:
 
     @dg.asset(
         name=model.name,
-        # A model that reads no table (a seed vocabulary) still waits for the run's build copy.
-        deps=sorted({TABLE_ASSET.get(d, d) for d in model.depends_on} or {"raw_document"}),
+        # Every model reads the run's plan (rebuilt, refreshed or kept), so it runs after it.
+        deps=sorted({TABLE_ASSET.get(d, d) for d in model.depends_on} | {"run_plan"}),
         group_name=model.layer if model.layer in ("marts", "seeds") else "staging",
         kinds={"duckdb", "sql"},
         pool="duckdb",
@@ -179,11 +214,11 @@ def sql_model_asset(model: SqlModel) -> dg.AssetsDefinition:
     def _model(context: dg.AssetExecutionContext, zhibiao: ZhibiaoResource) -> dg.MaterializeResult:
         zhibiao.step(context, "models", model.name)
         with connect(zhibiao.paths(context.run.run_id).build) as con:
-            if not _dirty(con) and _exists(con, model.name):
+            plan = plan_of(context, con)
+            if plan.models is Models.UNCHANGED and _exists(con, model.name):
                 return dg.MaterializeResult(metadata={"dagster/row_count": _count(con, model.name), "skipped": True,
                                                       "why": "no input or model changed since the last run"})  # fmt: skip
-            incremental = (bool(model.incremental_key) and _exists(con, model.name)
-                           and get_state(con, "models_full") == "0" and get_state(con, "incremental_ok") == "1")  # fmt: skip
+            incremental = plan.models is Models.INCREMENTAL and bool(model.incremental_key) and _exists(con, model.name)
             n = refresh_model(con, model, AFFECTED_SERIES) if incremental else run_model(con, model)
             return dg.MaterializeResult(metadata={"dagster/row_count": n, "incremental": incremental,
                                                   "preview": markdown_preview(con, model.name)})  # fmt: skip
@@ -196,7 +231,7 @@ MODEL_ASSETS = [sql_model_asset(m) for m in MODELS]
 
 
 @dg.asset(
-    deps=["fct_metric_fact", "dim_document", "dim_unit", "dim_metric", "dim_region"] + [m.name for m in MODELS],
+    deps=["run_plan", "fct_metric_fact", "dim_document", "dim_unit", "dim_metric", "dim_region"] + [m.name for m in MODELS],
     group_name="publish",
     kinds={"duckdb"},
     pool="duckdb",
@@ -207,7 +242,7 @@ def published_warehouse(context: dg.AssetExecutionContext, zhibiao: ZhibiaoResou
     zhibiao.step(context, "publishing")
     paths = zhibiao.paths(context.run.run_id)
     with connect(paths.build, read_only=True) as con:
-        dirty = _dirty(con)
+        dirty = plan_of(context, con).changed
     if dirty or not paths.published.exists() or not paths.state.exists():
         with connect(paths.build) as con:
             apply_comments(con, TABLE_DOCS)  # after the models: a view made again loses its comments
@@ -301,4 +336,4 @@ def switch_generation(out: Path, new: Path) -> None:
         marker.write_text(previous)
 
 
-ALL_ASSETS = [raw_document, documents_and_facts, dimensions, *MODEL_ASSETS, published_warehouse, exports]
+ALL_ASSETS = [raw_document, run_plan, documents_and_facts, dimensions, *MODEL_ASSETS, published_warehouse, exports]

@@ -12,7 +12,7 @@ import dagster as dg
 
 from .. import progress
 from ..settings import DEFAULT_CORPUS, DEFAULT_EXPORTS, DEFAULT_WAREHOUSE
-from ..warehouse.store import WarehousePaths, file_lock, remove_build
+from ..warehouse.store import WarehousePaths, file_lock, remove_build, start_build
 
 
 class ZhibiaoResource(dg.ConfigurableResource):
@@ -28,10 +28,12 @@ class ZhibiaoResource(dg.ConfigurableResource):
     @contextlib.contextmanager
     def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator[ZhibiaoResource]:
         """Hold the run lock for the whole run (its steps share one build file; the job runs them in one
-        process), and remove the run's build file when it ends, published or not."""
+        process), start the run's build copy of the warehouse, and remove it when the run ends, published or
+        not."""
         paths = self.paths(context.run.run_id if context.run else "local")
         with file_lock(paths.run_lock, "running the pipeline", self.wait_seconds, on_wait=_tell):
             try:
+                start_build(paths)
                 yield self
             finally:
                 remove_build(paths)
@@ -81,3 +83,10 @@ def _env_workers() -> int:
     if not value.strip().isdigit():
         raise ValueError(f"ZHIBIAO_WORKERS must be 0 (one per core) or a number of processes, not {value!r}")
     return int(value)
+
+
+@dg.definitions
+def zhibiao_resources() -> dg.Definitions:
+    """The resource every asset and check uses, and the executor of every run, also of runs the UI launches from
+    the asset graph (they do not use zhibiao_job): see zhibiao_job."""
+    return dg.Definitions(resources={"zhibiao": resource_from_env()}, executor=dg.in_process_executor)

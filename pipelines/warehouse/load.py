@@ -10,7 +10,7 @@ import os
 import signal
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +22,8 @@ import regex
 from ..core.attribution import Fact
 from ..core.documents import (
     MAX_BYTES,
+    CorpusFile,
+    CorpusListing,
     Quarantined,
     Refused,
     parse_bytes,
@@ -58,79 +60,105 @@ def sync_raw_documents(con: duckdb.DuckDBPyConnection, corpus: Path, progress: P
     A file or folder that cannot be read keeps its documents as last read (with a quarantine row saying
     so): only a file that is gone, or that is no longer a document, loses its facts."""
     listing = scan_corpus(corpus)
+    sync = _CorpusSync(con.execute("select doc_id, path, sha256, file_stat from raw_document").fetchall(), listing)
     files = listing.files
-    rows_now = con.execute("select doc_id, path, sha256, file_stat from raw_document").fetchall()
-    known = {path: (doc_id, sha, stat) for doc_id, path, sha, stat in rows_now}
-    res = SyncResult(seen=len(files), quarantined=list(listing.refused))
     rows: list[dict[str, object]] = []
-    restat: dict[str, str] = {}  # doc_id -> stat of files touched but not changed
-    ids_now: dict[str, str] = {}
-    kept: set[str] = set()  # documents of files that could not be read this time
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    started = time.time()
     with _BatchWriter(con) as writer:
         for i, f in enumerate(files, 1):
             if progress and (i % 500 == 0 or i == len(files)):
                 progress("reading files", i, len(files))
-            key, doc_id = f.name, f.doc_id
-            id_then, sha_then, stat_then = known.get(key, (None, None, None))
-            data = None
-            try:
-                info = os.stat(f.path)
-                stat = stat_key(info, started)
-                if info.st_size > MAX_BYTES:  # refused before reading: a 2 GB file is never in memory
-                    res.quarantined.append(Quarantined(key, "", too_large(info.st_size), stat))
-                    continue
-                if not stat or stat != stat_then or id_then != doc_id:
-                    data = read_bounded(f.path)
-            except (OSError, Refused) as e:
-                reason = e.reason if isinstance(e, Refused) else f"unreadable: {e.strerror or e}"
-                if id_then and reason.startswith("unreadable"):
-                    kept.add(id_then)
-                    reason += "; its document is kept as last read"
-                res.quarantined.append(Quarantined(key, "", reason))
+            row = sync.visit(f)
+            if row is None:
                 continue
-            sha = sha256_of(data) if data is not None else sha_then
-            if doc_id in ids_now:  # ids are unique by construction (assign_doc_ids): a guard, not a rule
-                res.quarantined.append(Quarantined(key, sha or "", f"duplicate document id {doc_id!r} (also {ids_now[doc_id]})"))
-                continue
-            if sha_then == sha and id_then == doc_id:
-                ids_now[doc_id] = key
-                if stat != stat_then:
-                    restat[doc_id] = stat
-                continue
-            assert data is not None  # a file is read whenever its hash or id may have changed
-            src = parse_bytes(key, data, sha, doc_id)
-            if isinstance(src, Quarantined):
-                res.quarantined.append(Quarantined(src.path, src.sha256, src.reason, stat))
-                continue
-            ids_now[doc_id] = key
-            res.changed.append(doc_id)
             if len(rows) >= BATCH:
                 writer.write(rows)
                 rows = []
-            rows.append(
-                {"doc_id": doc_id, "path": key, "sha256": sha, "encoding": src.encoding, "size_bytes": src.size_bytes,
-                 "n_chars": len(src.text), "text": src.text, "ingested_at": now, "file_stat": stat,
-                 "n_replaced": src.replaced}
-            )  # fmt: skip
+            rows.append(row)
         writer.write(rows)
-    kept |= {doc_id for doc_id, path, _, _ in rows_now if listing.under_unlisted(path)}
-    res.deleted = [d for d, _, _, _ in rows_now if d not in ids_now and d not in kept]
-    replace_rows(con, "raw_document", "doc_id", res.deleted, None)
-    if restat:
-        con.register("_restat", pa.table({"doc_id": list(restat), "file_stat": list(restat.values())}))
-        con.execute("update raw_document r set file_stat = s.file_stat from _restat s where r.doc_id = s.doc_id")
-        con.unregister("_restat")
-    q = pa.Table.from_pylist(
-        [{"path": x.path, "sha256": x.sha256, "reason": x.reason, "quarantined_at": now, "file_stat": x.file_stat}
-         for x in res.quarantined],
-        schema=pa.schema([("path", pa.string()), ("sha256", pa.string()), ("reason", pa.string()),
-                          ("quarantined_at", pa.timestamp("us")), ("file_stat", pa.string())]),
-    )  # fmt: skip
-    con.execute("delete from quarantine")
-    replace_rows(con, "quarantine", "path", [], q)
-    return res
+    sync.finish(con)
+    return sync.res
+
+
+class _CorpusSync:
+    """One pass of ``sync_raw_documents``: each file is read (new or changed), kept (unchanged) or refused, then
+    what is no longer in the corpus leaves ``raw_document`` and the quarantine is written."""
+
+    def __init__(self, rows_then: list[tuple], listing: CorpusListing) -> None:
+        self.rows_then = rows_then
+        self.listing = listing
+        self.known = {path: (doc_id, sha, stat) for doc_id, path, sha, stat in rows_then}
+        self.res = SyncResult(seen=len(listing.files), quarantined=list(listing.refused))
+        self.restat: dict[str, str] = {}  # doc_id -> stat of files touched but not changed
+        self.ids_now: dict[str, str] = {}
+        self.kept: set[str] = set()  # documents of files that could not be read this time
+        self.now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        self.started = time.time()
+
+    def visit(self, f: CorpusFile) -> dict[str, object] | None:
+        """The raw_document row of a new or changed file; None for an unchanged or a refused one."""
+        key, doc_id = f.name, f.doc_id
+        id_then, sha_then, stat_then = self.known.get(key, (None, None, None))
+        read = self._read(f, id_then, stat_then)
+        if read is None:
+            return None
+        stat, data = read
+        sha = sha256_of(data) if data is not None else sha_then
+        if doc_id in self.ids_now:  # ids are unique by construction (assign_doc_ids): a guard, not a rule
+            self.res.quarantined.append(Quarantined(key, sha or "", f"duplicate document id {doc_id!r} (also {self.ids_now[doc_id]})"))
+            return None
+        if sha_then == sha and id_then == doc_id:
+            self.ids_now[doc_id] = key
+            if stat != stat_then:
+                self.restat[doc_id] = stat
+            return None
+        assert data is not None  # a file is read whenever its hash or id may have changed
+        src = parse_bytes(key, data, sha, doc_id)
+        if isinstance(src, Quarantined):
+            self.res.quarantined.append(Quarantined(src.path, src.sha256, src.reason, stat))
+            return None
+        self.ids_now[doc_id] = key
+        self.res.changed.append(doc_id)
+        return {"doc_id": doc_id, "path": key, "sha256": sha, "encoding": src.encoding, "size_bytes": src.size_bytes,
+                "n_chars": len(src.text), "text": src.text, "ingested_at": self.now, "file_stat": stat,
+                "n_replaced": src.replaced}  # fmt: skip
+
+    def _read(self, f: CorpusFile, id_then: str | None, stat_then: str | None) -> tuple[str, bytes | None] | None:
+        """The file's stat and bytes (None: its stat is the one recorded with its hash, it is not read again);
+        None for a file refused (too large, unreadable), with its quarantine row."""
+        try:
+            info = os.stat(f.path)
+            stat = stat_key(info, self.started)
+            if info.st_size > MAX_BYTES:  # refused before reading: a 2 GB file is never in memory
+                self.res.quarantined.append(Quarantined(f.name, "", too_large(info.st_size), stat))
+                return None
+            if not stat or stat != stat_then or id_then != f.doc_id:
+                return stat, read_bounded(f.path)
+            return stat, None
+        except (OSError, Refused) as e:
+            reason = e.reason if isinstance(e, Refused) else f"unreadable: {e.strerror or e}"
+            if id_then and reason.startswith("unreadable"):
+                self.kept.add(id_then)
+                reason += "; its document is kept as last read"
+            self.res.quarantined.append(Quarantined(f.name, "", reason))
+            return None
+
+    def finish(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Remove the documents whose files are gone, record the new stats of unchanged files, write the quarantine."""
+        kept = self.kept | {doc_id for doc_id, path, _, _ in self.rows_then if self.listing.under_unlisted(path)}
+        self.res.deleted = [d for d, _, _, _ in self.rows_then if d not in self.ids_now and d not in kept]
+        replace_rows(con, "raw_document", "doc_id", self.res.deleted, None)
+        if self.restat:
+            con.register("_restat", pa.table({"doc_id": list(self.restat), "file_stat": list(self.restat.values())}))
+            con.execute("update raw_document r set file_stat = s.file_stat from _restat s where r.doc_id = s.doc_id")
+            con.unregister("_restat")
+        q = pa.Table.from_pylist(
+            [{"path": x.path, "sha256": x.sha256, "reason": x.reason, "quarantined_at": self.now, "file_stat": x.file_stat}
+             for x in self.res.quarantined],
+            schema=pa.schema([("path", pa.string()), ("sha256", pa.string()), ("reason", pa.string()),
+                              ("quarantined_at", pa.timestamp("us")), ("file_stat", pa.string())]),
+        )  # fmt: skip
+        con.execute("delete from quarantine")
+        replace_rows(con, "quarantine", "path", [], q)
 
 
 RACY_SECONDS = 2.0
@@ -181,71 +209,91 @@ class _BatchWriter:
 BATCH = 500  # documents per batch: bounds memory, whatever the size of the corpus
 
 
-def extract_changed(con: duckdb.DuckDBPyConnection, workers: int = 1, progress: Progress | None = None) -> dict:
-    """Parse and extract every raw document whose hash differs from the one last extracted.
+def extract_changed(con: duckdb.DuckDBPyConnection, extract: Sequence[str], remove: Sequence[str] = (),
+                    workers: int = 1, progress: Progress | None = None) -> dict[str, int]:  # fmt: skip
+    """Parse and extract the raw documents ``extract`` (sorted ids, from the run's plan) and replace their rows;
+    the rows of ``remove`` leave dim_document and fct_metric_fact.
 
     Works in batches of ``BATCH`` documents, over ``workers`` processes; the output does not depend
     on the number of workers (results come back in input order). Workers return Arrow tables, so the
     process that writes to DuckDB does no per-fact work and keeps up with them."""
-    todo = [r[0] for r in con.execute(
-        """select r.doc_id from raw_document r left join dim_document d using (doc_id)
-           where d.doc_id is null or d.sha256 <> r.sha256 order by r.doc_id"""
-    ).fetchall()]  # fmt: skip
-    gone = [r[0] for r in con.execute(
-        "select doc_id from dim_document where doc_id not in (select doc_id from raw_document)").fetchall()]  # fmt: skip
+    todo, gone = list(extract), list(remove)
     # The series (region x metric) that the old and the new facts of these documents belong to: models
     # with an incremental key recompute only these.
     con.execute(f"create or replace table {AFFECTED_SERIES} as {AFFECTED_SQL}", [todo + gone])
     replace_rows(con, "dim_document", "doc_id", gone, None)
     replace_rows(con, "fct_metric_fact", "doc_id", gone, None)
-    stats: dict = {"extracted": 0, "facts": 0, "removed": len(gone), "failed": 0, "doc_ids": todo}
-
-    def submit(ids: list[str]) -> tuple[list[str], list[pa.Table], Iterable]:
-        # Texts travel as Arrow (a copy of buffers): turning them into Python strings is the workers' job,
-        # which keeps this process, the only writer, free to insert.
-        # The range (ids are sorted) is a filter DuckDB applies in the scan, so it decompresses only the texts
-        # near these documents; the semi-join alone decompressed every text of the table for each batch.
-        items = con.sql(
-            "select doc_id, text, sha256, path from raw_document where doc_id between ? and ? "
-            "and doc_id in (select unnest(?::varchar[])) order by doc_id", params=[ids[0], ids[-1], ids]
-        ).to_arrow_table()  # fmt: skip
-        # take, not slice: a pickled slice carries its table's whole buffers.
-        chunks = [items.take(pa.array(range(k, min(k + CHUNK, items.num_rows)))) for k in range(0, items.num_rows, CHUNK)]
-        return ids, chunks, ([pool.submit(extract_chunk, c) for c in chunks] if pool else map(extract_chunk, chunks))
-
+    stats = {"extracted": 0, "facts": 0, "removed": len(gone), "failed": 0}
+    batches = [todo[i : i + BATCH] for i in range(0, len(todo), BATCH)]
+    done = 0
     with bulk_load(con), _worker_pool(con, workers if len(todo) >= 64 else 1) as pool:
-        done = 0
-        batches = [todo[i : i + BATCH] for i in range(0, len(todo), BATCH)]
         # One batch ahead: the workers extract the next batch while this process writes the last one.
-        in_flight = deque(submit(b) for b in batches[:2])
+        in_flight = deque(_submit(con, pool, b) for b in batches[:2])
         for k in range(len(batches)):
-            ids, chunks, results = in_flight.popleft()
-            docs: list[pa.Table] = []
-            facts: list[pa.Table] = []
-            failed: list[tuple[str, str, str]] = []
-            for chunk, r in zip(chunks, results, strict=True):
-                d_tab, f_tab, f_failed = r.result() if isinstance(r, Future) else r
-                done += chunk.num_rows
-                if progress and (done // 200 > (done - chunk.num_rows) // 200 or done == len(todo)):
-                    progress("extracting", done, len(todo))
-                docs.append(d_tab)
-                facts.append(f_tab)
-                failed += f_failed
+            batch = in_flight.popleft()
+            docs, facts, failed = _gather(batch, done, len(todo), progress)
+            done += sum(c.num_rows for c in batch.chunks)
             if k + 2 < len(batches):
-                in_flight.append(submit(batches[k + 2]))
-            doc_rows, fact_rows = pa.concat_tables(docs), pa.concat_tables(facts)
-            replace_rows(con, "dim_document", "doc_id", ids, doc_rows)
-            replace_rows(con, "fct_metric_fact", "doc_id", ids, fact_rows)
-            if failed:
-                now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-                q = pa.Table.from_pylist([{"path": path, "sha256": sha, "reason": why, "quarantined_at": now}
-                                          for path, sha, why in failed])  # fmt: skip
-                replace_rows(con, "quarantine", "path", [path for path, _, _ in failed], q)
-            stats["extracted"] += doc_rows.num_rows
-            stats["facts"] += fact_rows.num_rows
-            stats["failed"] += len(failed)
-    con.execute(f"insert into {AFFECTED_SERIES} {AFFECTED_SQL}", [stats["doc_ids"]])
+                in_flight.append(_submit(con, pool, batches[k + 2]))
+            _write_batch(con, batch.ids, docs, facts, failed, stats)
+    con.execute(f"insert into {AFFECTED_SERIES} {AFFECTED_SQL}", [todo])
     return stats
+
+
+@dataclass
+class _Batch:
+    """A batch of documents sent for extraction: their ids, the chunks of texts, and each chunk's result (a
+    worker's future, or the result itself when this process extracts)."""
+
+    ids: list[str]
+    chunks: list[pa.Table]
+    results: Iterable
+
+
+def _submit(con: duckdb.DuckDBPyConnection, pool: ProcessPoolExecutor | None, ids: list[str]) -> _Batch:
+    # Texts travel as Arrow (a copy of buffers): turning them into Python strings is the workers' job,
+    # which keeps this process, the only writer, free to insert.
+    # The range (ids are sorted) is a filter DuckDB applies in the scan, so it decompresses only the texts
+    # near these documents; the semi-join alone decompressed every text of the table for each batch.
+    items = con.sql(
+        "select doc_id, text, sha256, path from raw_document where doc_id between ? and ? "
+        "and doc_id in (select unnest(?::varchar[])) order by doc_id", params=[ids[0], ids[-1], ids]
+    ).to_arrow_table()  # fmt: skip
+    # take, not slice: a pickled slice carries its table's whole buffers.
+    chunks = [items.take(pa.array(range(k, min(k + CHUNK, items.num_rows)))) for k in range(0, items.num_rows, CHUNK)]
+    return _Batch(ids, chunks, [pool.submit(extract_chunk, c) for c in chunks] if pool else map(extract_chunk, chunks))
+
+
+def _gather(batch: _Batch, done: int, total: int, progress: Progress | None,
+            ) -> tuple[pa.Table, pa.Table, list[tuple[str, str, str]]]:  # fmt: skip
+    """A batch's dim_document and fct_metric_fact rows and its failed documents, as its chunks come back."""
+    docs: list[pa.Table] = []
+    facts: list[pa.Table] = []
+    failed: list[tuple[str, str, str]] = []
+    for chunk, r in zip(batch.chunks, batch.results, strict=True):
+        d_tab, f_tab, f_failed = r.result() if isinstance(r, Future) else r
+        done += chunk.num_rows
+        if progress and (done // 200 > (done - chunk.num_rows) // 200 or done == total):
+            progress("extracting", done, total)
+        docs.append(d_tab)
+        facts.append(f_tab)
+        failed += f_failed
+    return pa.concat_tables(docs), pa.concat_tables(facts), failed
+
+
+def _write_batch(con: duckdb.DuckDBPyConnection, ids: list[str], doc_rows: pa.Table, fact_rows: pa.Table,
+                 failed: list[tuple[str, str, str]], stats: dict[str, int]) -> None:  # fmt: skip
+    """Replace the batch's documents and facts; a document whose extraction failed goes to quarantine."""
+    replace_rows(con, "dim_document", "doc_id", ids, doc_rows)
+    replace_rows(con, "fct_metric_fact", "doc_id", ids, fact_rows)
+    if failed:
+        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        q = pa.Table.from_pylist([{"path": path, "sha256": sha, "reason": why, "quarantined_at": now}
+                                  for path, sha, why in failed])  # fmt: skip
+        replace_rows(con, "quarantine", "path", [path for path, _, _ in failed], q)
+    stats["extracted"] += doc_rows.num_rows
+    stats["facts"] += fact_rows.num_rows
+    stats["failed"] += len(failed)
 
 
 @contextlib.contextmanager

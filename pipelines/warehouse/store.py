@@ -21,10 +21,11 @@ import pyarrow as pa
 
 from .tables import column_names, create_table_sql
 
-# The pipeline's own bookkeeping (run state, the series a run touched) lives in this schema, out of the way
+# The pipeline's own bookkeeping (the run's plan, the series a run touched) lives in this schema, out of the way
 # of the analysts' tables in main.
 INTERNAL_SCHEMA = "zhibiao_internal"
-RUN_STATE = f"{INTERNAL_SCHEMA}.run_state"
+RUN_PLAN = f"{INTERNAL_SCHEMA}.run_plan"  # one typed row: the plan of the run that built the warehouse (plan.py)
+RUN_STATE = f"{INTERNAL_SCHEMA}.run_state"  # a view of the plan's code versions by name (key, value)
 AFFECTED_SERIES = f"{INTERNAL_SCHEMA}.run_affected_series"
 # The storage format the warehouse is written in: DuckDB 2 writes files that DuckDB 1.x cannot open (storage
 # version 69), and the DuckDB CLI analysts install (`pip install duckdb-cli`) is 1.5. v1.4.0 files open in
@@ -40,17 +41,18 @@ FACT_TABLE_SQL = create_table_sql("fct_metric_fact")
 SCHEMA_SQL = "\n".join(create_table_sql(t) for t in ("raw_document", "dim_document", "fct_metric_fact", "quarantine"))
 SCHEMA_SQL += f"""
 create schema if not exists {INTERNAL_SCHEMA};
-create table if not exists {INTERNAL_SCHEMA}.run_state (key varchar primary key, value varchar);
 """
 
-
-def get_state(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
-    row = con.execute(f"select value from {RUN_STATE} where key = ?", [key]).fetchone()  # noqa: S608
-    return row[0] if row else None
-
-
-def set_state(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
-    con.execute(f"insert or replace into {RUN_STATE} values (?, ?)", [key, value])  # noqa: S608
+RUN_PLAN_SQL = f"""create table if not exists {RUN_PLAN} (
+    run_id varchar not null, planned_at timestamp not null, changed boolean not null, reextract_all boolean not null,
+    extract varchar[] not null, remove varchar[] not null, models varchar not null, extractor_version varchar,
+    models_version varchar
+)"""
+# Readers that ask for a code version by name (the exports' fingerprints) read it here.
+RUN_STATE_VIEW_SQL = f"""create or replace view {RUN_STATE} as
+select 'extractor_version' as key, extractor_version as value from {RUN_PLAN}
+union all select 'models_version', models_version from {RUN_PLAN}"""
+CODE_VERSION_KEYS = ("extractor_version", "models_version")
 
 FACT_COLUMNS = column_names("fct_metric_fact")
 
@@ -179,6 +181,12 @@ def start_build(paths: WarehousePaths) -> bool:
     return rewritten
 
 
+def started_from(paths: WarehousePaths) -> Path | None:
+    """The pipeline's copy of the published warehouse this run's build was copied from; None when the build
+    started empty (nothing published) or from the published file itself (a warehouse from before the copy)."""
+    return paths.state if paths.published.exists() and paths.state.exists() else None
+
+
 def storage_version(path: Path) -> str:
     """The storage format of a DuckDB file, as ATTACH's STORAGE_VERSION names it (``v1.4.0``)."""
     with duckdb.connect() as con:
@@ -199,15 +207,30 @@ def _rewrite_in_storage_version(path: Path) -> None:
 
 
 def _move_bookkeeping(con: duckdb.DuckDBPyConnection) -> None:
-    """Warehouses made before INTERNAL_SCHEMA kept run_state and run_affected_series in main."""
-    old = {r[0] for r in con.execute(
-        "select table_name from duckdb_tables() where schema_name = 'main' and database_name = current_database() "
-        "and table_name in ('run_state', 'run_affected_series')").fetchall()}  # fmt: skip
-    if "run_state" in old:
-        con.execute(f"insert or replace into {RUN_STATE} select key, value from main.run_state")  # noqa: S608
-        con.execute("drop table main.run_state")
-    if "run_affected_series" in old:
-        con.execute("drop table main.run_affected_series")
+    """The run plan table and the view of its versions. Warehouses made before them kept string flags in a
+    ``run_state`` table (in main before INTERNAL_SCHEMA): its code versions are kept as the plan's, the rest
+    (flags between one run's assets) meant nothing after that run."""
+    con.execute(RUN_PLAN_SQL)
+    legacy = con.execute(
+        "select table_schema, table_name from information_schema.tables where table_catalog = current_database() "
+        "and table_type = 'BASE TABLE' and table_name in ('run_state', 'run_affected_series') "
+        "and table_schema in ('main', ?) order by table_schema <> 'main'", [INTERNAL_SCHEMA]).fetchall()  # fmt: skip
+    for schema, table in legacy:
+        if table == "run_state":
+            versions = dict(con.execute(f"select key, value from {schema}.run_state where list_contains(?, key)",  # noqa: S608
+                                        [list(CODE_VERSION_KEYS)]).fetchall())  # fmt: skip
+            _keep_versions(con, versions.get(CODE_VERSION_KEYS[0]), versions.get(CODE_VERSION_KEYS[1]))
+            con.execute(f"drop table {schema}.run_state")
+        elif schema == "main":
+            con.execute("drop table main.run_affected_series")
+    con.execute(RUN_STATE_VIEW_SQL)
+
+
+def _keep_versions(con: duckdb.DuckDBPyConnection, extractor: str | None, models: str | None) -> None:
+    """A plan row holding only the code versions of an earlier zhibiao's warehouse."""
+    con.execute(f"delete from {RUN_PLAN}")  # noqa: S608
+    con.execute(f"insert into {RUN_PLAN} values ('', current_localtimestamp(), false, false, [], [], 'unchanged', ?, ?)",  # noqa: S608
+                [extractor, models])  # fmt: skip
 
 
 def _sql_path(path: Path) -> str:
