@@ -31,12 +31,6 @@ def _words_in(source: str) -> list[str]:
     return re.findall(r"\w+", source)
 
 
-def _word(file: str, name: str) -> str:
-    """The one word of a list that names a single word (分别, 在, 增速): the code joins or finds it."""
-    (w,) = vocab.terms(file, name)
-    return w
-
-
 # --- kind -----------------------------------------------------------------------------------
 GROWTH_RE = vocab.regex("growth_cues", "growth")
 GROWTH_FALL_RE = vocab.regex("growth_cues", "growth_fall")
@@ -92,18 +86,18 @@ SUBJECT_SUFFIX_RE = vocab.regex("label_words", "subject_suffix")
 GENERIC_RE = vocab.regex("label_words", "generic")
 MAX_LABEL = 20
 METRIC_HEADS = tuple(sorted(words("metric_heads.txt"), key=len, reverse=True))  # the longest head first
-RESPECTIVE = _word("label_words", "respective")
-MEMBERS = _word("label_words", "members")
-AT = _word("label_words", "at")
-SHARE_VERB = _word("label_words", "share_verb")
-SHARE_OF_WHOLE = _word("label_words", "share_of_whole")
-GROWTH_SUFFIX = _word("label_words", "growth_suffix")
+RESPECTIVE = vocab.word("label_words", "respective")
+MEMBERS = vocab.word("label_words", "members")
+AT = vocab.word("label_words", "at")
+SHARE_VERB = vocab.word("label_words", "share_verb")
+SHARE_OF_WHOLE = vocab.word("label_words", "share_of_whole")
+GROWTH_SUFFIX = vocab.word("label_words", "growth_suffix")
 GROWTH_ENDINGS = (GROWTH_SUFFIX, *vocab.terms("label_words", "rate_words"), *vocab.terms("growth_cues", "grew"))
-SHARE_SUFFIX = _word("label_words", "share_suffix")
-RANK_SUFFIX = _word("label_words", "rank_suffix")
-DIFFERENCE_SUFFIX = _word("label_words", "difference_suffix")
-RANK_RISE = _word("label_words", "rank_rise")
-RANK_FALL = _word("label_words", "rank_fall")
+SHARE_SUFFIX = vocab.word("label_words", "share_suffix")
+RANK_SUFFIX = vocab.word("label_words", "rank_suffix")
+DIFFERENCE_SUFFIX = vocab.word("label_words", "difference_suffix")
+RANK_RISE = vocab.word("label_words", "rank_rise")
+RANK_FALL = vocab.word("label_words", "rank_fall")
 FRAME_RE = vocab.regex("label_words", "frame")
 INDUCED_RE = vocab.regex("label_words", "induced")  # 带动某地进出口: the verb up to MAX_LABEL characters before
 MILESTONE_RE = vocab.regex("label_words", "milestone")

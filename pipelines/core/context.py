@@ -29,7 +29,7 @@ from .layout import (
 from .metadata import DocRecord, date_of
 from .periods import COMPARISON_BEFORE, QUARTER_NUMBERS, Period, find_periods
 from .regions import Region, gazetteer
-from .vocab import alternation, regex, rows, table, terms, words
+from .vocab import alternation, regex, rows, table, terms, word, words
 
 WORK_REPORT = "work_report"
 COMMUNIQUE = "communique"
@@ -43,7 +43,7 @@ _PART_OPENER_RE = regex("section_periods", "part_opener")
 FIRST_HALF = terms("section_periods", "halves")[0]  # 上半年
 # 与2019年相比, 与上年同期: the words after a comparison's base (before it: periods.py's COMPARISON_BEFORE)
 COMPARED_AFTER = tuple(w for name in ("compared", "same_period_compared", "same_period") for w in terms("comparison_cues", name))
-YEAR = terms("periods", "year_unit")[0]  # 年
+YEAR = word("periods", "year_unit")  # 年
 RANGE_TO = terms("section_periods", "range_to")
 TARGET_TO = (*terms("section_periods", "target_to"), *RANGE_TO)
 RESULT_UNTIL = terms("section_periods", "result_until")

@@ -18,7 +18,7 @@ from functools import cache, cached_property
 
 import regex
 
-from .vocab import alternation, pattern, terms, words
+from .vocab import alternation, pattern, terms, word, words
 from .vocab import regex as vocab_regex
 
 CHROME = "chrome"  # page furniture: menus, buttons, breadcrumbs, counters, credits
@@ -57,7 +57,7 @@ _SPACED_RE = re.compile(r"^(?:\S )+\S$")  # 政 府 工 作 报 告: a title set
 _MENU_SPLIT_RE = re.compile(r"[\s|｜/·>]+")
 TITLE_OPENERS = terms("title_forms", "opener")  # how a reply's or a proposal's title begins
 MENU_ENDINGS = words("menu_endings.txt")
-AT = terms("meetings", "at")[0]  # 在: a line that tells where something happened is no signer line
+AT = word("meetings", "at")  # 在: a line that tells where something happened is no signer line
 
 
 @cache

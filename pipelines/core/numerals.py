@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
-from .vocab import table, terms
+from .vocab import table, terms, word
 
 _VALUES: dict[str, int] = table("numerals", "values")
 WAN = _VALUES["ten_thousands"]
@@ -32,7 +32,7 @@ CN_BIG_UNITS: dict[str, int] = _characters(WAN, 10 * YI)
 CN_DIGIT_CHARS = "".join(_SOUGHT_DIGITS)
 CN_UNIT_CHARS = "".join(CN_SMALL_UNITS) + "".join(CN_BIG_UNITS)
 CN_NUMERAL_CHARS = CN_DIGIT_CHARS + CN_UNIT_CHARS
-DECIMAL_POINT = terms("numerals", "decimal_point")[0]
+DECIMAL_POINT = word("numerals", "decimal_point")
 
 
 def parse_chinese_integer(s: str) -> int | None:

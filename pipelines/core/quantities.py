@@ -38,38 +38,24 @@ from .units import (
     unit_alternation,
     units_with_role,
 )
-from .vocab import alternation, pattern, rows, terms, words
-
-
-def _one(file: str, name: str) -> str:
-    """The single word of the list ``name`` of ``file.toml`` (a particle, a prefix)."""
-    (word,) = terms(file, name)
-    return word
-
-
-def _chars(file: str, name: str) -> str:
-    """The one-character words of a list, as one string (for a character class or a membership test)."""
-    found = terms(file, name)
-    assert all(len(w) == 1 for w in found), f"{file}.toml: {name} holds only single characters"
-    return "".join(found)
-
+from .vocab import alternation, chars, pattern, regex, rows, terms, word, words
 
 AR = r"[0-9]+(?:,[0-9]{3})+(?:\.[0-9]+)?(?![0-9,])|[0-9]+(?:\.[0-9]+)?"
 CN = rf"[{CN_NUMERAL_CHARS}]+(?:{pattern('figure_forms', 'decimal_point')}[{CN_DIGIT_CHARS}]+)?"
 MULT = f"(?:{pattern('figure_forms', 'multiplier')})"
-SMALL_MULTIPLIERS = _chars("figure_forms", "small_multipliers")
-BIG_MULTIPLIERS = frozenset(_chars("figure_forms", "big_multipliers"))
-MULTIPLIER_CHARS = SMALL_MULTIPLIERS + _chars("figure_forms", "big_multipliers")
+SMALL_MULTIPLIERS = chars("figure_forms", "small_multipliers")
+BIG_MULTIPLIERS = frozenset(chars("figure_forms", "big_multipliers"))
+MULTIPLIER_CHARS = SMALL_MULTIPLIERS + chars("figure_forms", "big_multipliers")
 # 0.46千克, 1.5百分点: the multipliers that begin a unit (百, 千), which the multiplier run may have taken.
 _UNIT_OPENING_MULTIPLIERS = frozenset(c for c in SMALL_MULTIPLIERS if any(s.startswith(c) for s in load_units()))
-UP = _one("qualifiers", "up_to")
-SOME = _one("qualifiers", "some_after_number")
-ORDINAL = _one("rank_cues", "ordinal_prefix")
-TOP = _one("rank_cues", "top_prefix")
-MODIFIER = _one("particles", "modifier")
-AND_OTHERS = _one("particles", "and_others")
-GRADE_NUMERAL = _one("not_a_figure", "grade_numeral")
-SIZE_CLASS = _one("not_a_figure", "size_class")
+UP = word("qualifiers", "up_to")
+SOME = word("qualifiers", "some_after_number")
+ORDINAL = word("rank_cues", "ordinal_prefix")
+TOP = word("rank_cues", "top_prefix")
+MODIFIER = word("particles", "modifier")
+AND_OTHERS = word("particles", "and_others")
+GRADE_NUMERAL = word("not_a_figure", "grade_numeral")
+SIZE_CLASS = word("not_a_figure", "size_class")
 _YEAR = surface_with_role("year")
 _IMPLIED_MONEY = surface_with_role("implied_money")
 _IMPLIED_COUNT = surface_with_role("implied_count")
@@ -101,30 +87,30 @@ SCOPE_WORDS = terms("rank_cues", "scope")
 assert {len(w) for w in SCOPE_WORDS} == {2}, "_pre_qualifier skips a scope of two characters"
 _PRE_QUALIFIER_LAST = frozenset(w[-1] for w in (*_PRE_QUALIFIER_OF, *SCOPE_WORDS))
 
-PLAN_AFTER = re.compile(pattern("not_a_figure", "plan_after"))
-RANK_CUE = re.compile(pattern("rank_cues", "cue"))
-RANK_CUE_FAR = re.compile(pattern("rank_cues", "cue_far"))
-RANK_WORD = re.compile(pattern("rank_cues", "ranking_before"))
-RANK_MOVE_TO = re.compile(pattern("rank_cues", "move_to"))
-RANK_MOVE = re.compile(pattern("rank_cues", "move_before"))
+PLAN_AFTER = regex("not_a_figure", "plan_after")
+RANK_CUE = regex("rank_cues", "cue")
+RANK_CUE_FAR = regex("rank_cues", "cue_far")
+RANK_WORD = regex("rank_cues", "ranking_before")
+RANK_MOVE_TO = regex("rank_cues", "move_to")
+RANK_MOVE = regex("rank_cues", "move_before")
 RANK_DOWN = terms("rank_cues", "move_down")
 POSITION_SUFFIXES = terms("rank_cues", "position_suffix")
 FIRST_PLACE = terms("rank_cues", "first_place")
 ORDINAL_NOUN = frozenset(terms("rank_cues", "ordinal_nouns"))
 _NOT_TOP = terms("rank_cues", "not_top")
 # A string, not a set: ``"" in LIST_SEPARATORS`` holds, and the end of the text counts as a separator.
-LIST_SEPARATORS = _chars("list_cues", "separators")
+LIST_SEPARATORS = chars("list_cues", "separators")
 _RANGE_SEPARATORS = frozenset(terms("list_cues", "range_marks"))
 _RANGE_GAPS = frozenset(terms("list_cues", "range_gaps"))
 _CHANGE_FROM = terms("list_cues", "change_from")
 _SMALL_COUNTS = frozenset(terms("list_cues", "small_counts"))
-_LETTER_UNIT_FOLLOWERS = _chars("figure_forms", "letter_unit_followers")
-_PERCENT = _one("figure_forms", "percent")
-_FRACTION = _one("figure_forms", "fraction")
-_TENTH = _one("figure_forms", "tenth")
-_OVER_HALF = _one("figure_forms", "over_half")
+_LETTER_UNIT_FOLLOWERS = chars("figure_forms", "letter_unit_followers")
+_PERCENT = word("figure_forms", "percent")
+_FRACTION = word("figure_forms", "fraction")
+_TENTH = word("figure_forms", "tenth")
+_OVER_HALF = word("figure_forms", "over_half")
 _HALF_CHAR = "".join(set.intersection(*(set(w) for w in (*terms("figure_forms", "half"), _OVER_HALF))))
-_DOUBLE_CLOSE = _one("figure_forms", "double_close")
+_DOUBLE_CLOSE = word("figure_forms", "double_close")
 # The largest value a fact may have in its canonical unit: beyond it a number is a run of digits or of 亿,
 # not a figure (and no warehouse column holds it).
 MAX_VALUE = Decimal("1e30")
@@ -162,7 +148,7 @@ def _generic_pattern() -> str:
         # A Chinese numeral is worth a look only when a unit, 多/余/几, or 万/亿 follows or ends it:
         # the lookahead drops the thousands of 一是, 统一, 之一 before any Python runs.
         rf"(?:(?P<ar>{AR})(?P<ap1>{more})?(?:(?:\r?\n)?(?P<mult>{MULT}))?"
-        rf"|(?P<cn>{CN})(?:(?<={big})|(?=[{_chars('qualifiers', 'more_after_number')}{SOME} {first}])))"
+        rf"|(?P<cn>{CN})(?:(?<={big})|(?=[{chars('qualifiers', 'more_after_number')}{SOME} {first}])))"
         rf"(?P<ap2>{more}|{some})?"
         rf"(?:(?P<gap>[ ]|\r?\n)?(?P<unit>{units})(?:/(?P<per>{per}))?)?"
         rf"(?P<alt>{pattern('figure_forms', 'listed_classifiers')})?"
@@ -172,7 +158,7 @@ def _generic_pattern() -> str:
 def _double_pattern() -> str:
     """翻番, 翻了一番, 翻两番 (begins with 翻, so that re skips ahead to it: see ``finditer_at``)."""
     f = "figure_forms"
-    return rf"{_one(f, 'double_open')}{_one(f, 'double_past')}?(?P<n>[{CN_DIGIT_CHARS}0-9])?{_DOUBLE_CLOSE}"
+    return rf"{word(f, 'double_open')}{word(f, 'double_past')}?(?P<n>[{CN_DIGIT_CHARS}0-9])?{_DOUBLE_CLOSE}"
 
 
 @lru_cache(maxsize=1)
@@ -212,8 +198,8 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "fixed": re.compile(alternation(words("fixed_expressions.txt"))),
         # Words after N届/N次 that make the number the ordinal of a meeting (十四届五次会议, 九届历次全会).
         "meeting_after": re.compile(
-            rf"(?:、?[{CN_NUMERAL_CHARS}0-9]+[{_chars('not_a_figure', 'meeting_count')}])*"
-            rf"[{_chars('not_a_figure', 'meeting_level')}]?(?:{alternation(words('meeting_ordinals.txt'))})"
+            rf"(?:、?[{CN_NUMERAL_CHARS}0-9]+[{chars('not_a_figure', 'meeting_count')}])*"
+            rf"[{chars('not_a_figure', 'meeting_level')}]?(?:{alternation(words('meeting_ordinals.txt'))})"
         ),
         # 前8位, 前十强, 前三: a top-N, a rank of at most N.
         "top": re.compile(rf"{TOP}(?P<n>{pattern(r, 'top_numeral')})(?P<suffix>{pattern(r, 'top_suffix')})?"),
@@ -224,9 +210,9 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         # A measure of money, then a few words (突破, 迈上, 近), before a figure of 万/亿 with no unit.
         "money_before": re.compile(rf"(?:{alternation(words('money_nouns.txt'))})[^,;。!?、:0-9]{{0,4}}$"),
         # 每月720元, 每人每年600元: money per one of the rate denominators.
-        "per_before": re.compile(rf"{_one('figure_forms', 'per_each')}(?P<den>{per})$"),
+        "per_before": re.compile(rf"{word('figure_forms', 'per_each')}(?P<den>{per})$"),
         # 以上/以下 and the words after a figure, to tell a threshold naming a class.
-        "threshold": re.compile(pattern("not_a_figure", "threshold")),
+        "threshold": regex("not_a_figure", "threshold"),
     }
 
 
@@ -374,7 +360,7 @@ def _is_period_span(norm: str, bounds: Boundaries, start: int, end: int, only_wo
 
 
 _YEAR_RE = re.compile(rf"(?:19|20)[0-9]{{2}}{re.escape(_YEAR.surface)}")
-_BOTH_RE = re.compile(pattern("list_cues", "restates_after"))
+_BOTH_RE = regex("list_cues", "restates_after")
 
 
 def _restates_items(norm: str, bounds: Boundaries, start: int, end: int) -> bool:
@@ -395,7 +381,7 @@ def _restates_items(norm: str, bounds: Boundaries, start: int, end: int) -> bool
 # What may follow a figure where a threshold begins: 以 of 以上/以下, 及 of 及以上, a space (the empty string too).
 _THRESHOLD_OPENINGS = (
     "".join(sorted({w[0] for w in terms("qualifiers", "at_least_after") + terms("qualifiers", "at_most_after")}))
-    + _one("not_a_figure", "threshold_and")
+    + word("not_a_figure", "threshold_and")
     + " "
 )
 
@@ -813,7 +799,7 @@ _NUMBER_CELL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 _CELL_SPLIT = re.compile(r"\t+| {2,}")
 # A column's unit in its header: 产量(万吨), 同比增长(%); a column headed by a growth is in percent.
 _HEADER_UNIT = re.compile(r"[((]([^()]{1,6})[))]$")
-_GROWTH_HEADER = re.compile(pattern("table_cues", "growth_header"))
+_GROWTH_HEADER = regex("table_cues", "growth_header")
 _TABLE_CELL_MAX = 24
 
 

@@ -75,6 +75,23 @@ def terms(file: str, name: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def word(file: str, name: str) -> str:
+    """The one word of the list ``name`` of ``file.toml`` (a particle, a prefix, a suffix the code joins or finds)."""
+    found = terms(file, name)
+    if len(found) != 1:
+        raise ValueError(f"{file}.toml: {name!r} must hold exactly one word, not {len(found)}")
+    return found[0]
+
+
+def chars(file: str, name: str) -> str:
+    """The one-character words of the list ``name`` of ``file.toml`` as one string (for a character class or
+    a membership test)."""
+    found = terms(file, name)
+    if any(len(w) != 1 for w in found):
+        raise ValueError(f"{file}.toml: {name!r} must hold single characters only")
+    return "".join(found)
+
+
 def table(file: str, name: str) -> dict[str, Any]:
     """The table (mapping) ``name`` of ``file.toml``."""
     value = _entry(file, name)
