@@ -66,3 +66,24 @@ def test_a_corpus_with_a_giant_number_is_written_whole(tmp_path):
     assert '"120家"' in (tmp_path / "f.jsonl").read_text(encoding="utf-8")
     doc = json.loads((tmp_path / "d.jsonl").read_text(encoding="utf-8"))
     assert doc["skipped"].startswith("1 figure(s) skipped: value beyond the limit")  # the document's row says why
+
+
+def test_the_rows_of_one_unit_must_agree_on_its_roles() -> None:
+    """A unit's role (scaled, person, year …) belongs to the unit, not to one way of writing it: two rows of
+    the unit that disagree are an error when the catalog loads, not a rule that works for one surface only."""
+    from decimal import Decimal
+
+    from pipelines.core.units import Unit, _check_unit_roles
+
+    def row(surface: str, roles: frozenset[str]) -> Unit:
+        return Unit(surface, "JPY", Decimal(1), "money", None, roles=roles)
+
+    _check_unit_roles(({"日元": row("日元", frozenset({"scaled"})), "円": row("円", frozenset({"scaled"}))}, {}))
+    with pytest.raises(ValueError, match="differ in roles"):
+        _check_unit_roles(({"日元": row("日元", frozenset({"scaled"})), "円": row("円", frozenset())}, {}))
+
+
+def test_every_currency_and_volume_carries_its_scale_in_the_surface() -> None:
+    from pipelines.core.units import units_with_role
+
+    assert {"CNY", "USD", "JPY", "GBP", "m3"} <= units_with_role("scaled")
