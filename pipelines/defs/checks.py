@@ -5,13 +5,12 @@ Blocking checks (the span check, and every SQL test whose header says ``-- block
 ``published_warehouse``: if one fails, nothing is published and the previous warehouse stays in place."""
 
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
 
-from ..warehouse.models import SqlTest, load_models, load_tests, run_test
+from ..warehouse.models import SqlTest, load_models, load_tests, relations_read, run_test
 from ..warehouse.plan import last_plan
 from ..warehouse.schema_docs import generic_tests, load_table_docs
 from ..warehouse.store import connect
@@ -91,10 +90,11 @@ COMPLETED_BY = {"quarantine": ["fct_metric_fact"]}
 
 
 def tables_read(test: SqlTest) -> list[str]:
-    """The assets whose tables a data test's SQL names, besides the one it tests: the check runs after all of
+    """The assets whose tables a data test's SQL reads, besides the one it tests: the check runs after all of
     them (blocking checks run right after their own asset, before the rest of the job)."""
     writers = {**BASE_TABLES, **{m.name: m.name for m in load_models()}}
-    return sorted({a for t, a in writers.items() if a != test.tests and re.search(rf"\b{t}\b", test.sql)})
+    read = relations_read(test.sql)  # as the models' inputs are found: a name in a comment is no input
+    return sorted({a for t, a in writers.items() if a != test.tests and t in read})
 
 
 def sql_test_checks(tests: list[SqlTest]) -> dg.AssetChecksDefinition:
