@@ -153,10 +153,7 @@ class _CorpusSync:
             con.unregister("_restat")
         q = pa.Table.from_pylist(
             [{"path": x.path, "sha256": x.sha256, "reason": x.reason, "quarantined_at": self.now, "file_stat": x.file_stat}
-             for x in self.res.quarantined],
-            schema=pa.schema([("path", pa.string()), ("sha256", pa.string()), ("reason", pa.string()),
-                              ("quarantined_at", pa.timestamp("us")), ("file_stat", pa.string())]),
-        )  # fmt: skip
+             for x in self.res.quarantined], schema=QUARANTINE_SCHEMA)  # fmt: skip
         con.execute("delete from quarantine")
         replace_rows(con, "quarantine", "path", [], q)
 
@@ -289,7 +286,7 @@ def _write_batch(con: duckdb.DuckDBPyConnection, ids: list[str], doc_rows: pa.Ta
     if failed:
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         q = pa.Table.from_pylist([{"path": path, "sha256": sha, "reason": why, "quarantined_at": now}
-                                  for path, sha, why in failed])  # fmt: skip
+                                  for path, sha, why in failed], schema=QUARANTINE_SCHEMA)  # fmt: skip
         replace_rows(con, "quarantine", "path", [path for path, _, _ in failed], q)
     stats["extracted"] += doc_rows.num_rows
     stats["facts"] += fact_rows.num_rows
@@ -387,6 +384,7 @@ def text_fingerprint(text: str) -> str | None:
 # The dim_document and fct_metric_fact rows, as their schema files (sql/sources/*.yml) say: which field of the
 # core's DocRecord or Fact each column holds, in which type.
 DOC_SCHEMA = arrow_schema("dim_document")
+QUARANTINE_SCHEMA = arrow_schema("quarantine")
 FACT_SCHEMA = arrow_schema("fct_metric_fact")
 _DOC_ROWS = RecordRows("dim_document", DocRecord)
 _FACT_ROWS = RecordRows("fct_metric_fact", Fact)
