@@ -7,6 +7,8 @@ import tomllib
 from collections import Counter
 from pathlib import Path
 
+from pipelines.core import vocab
+
 from .conftest import ROOT
 
 DATA = ROOT / "pipelines/core/data"
@@ -41,8 +43,7 @@ def test_no_function_in_pipelines_is_over_60_lines() -> None:
 def _entries(path: Path) -> list[list[str]]:
     """The word lists of a data file: a .txt file is one list, a .toml file one per array."""
     if path.suffix == ".txt":
-        lines = path.read_text(encoding="utf-8").splitlines()
-        return [[w.strip() for w in lines if w.strip() and not w.startswith("#")]]
+        return [list(vocab.words(path.name))]
     return [v for v in tomllib.loads(path.read_text(encoding="utf-8")).values() if isinstance(v, list)]
 
 
