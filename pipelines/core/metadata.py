@@ -26,18 +26,12 @@ from .layout import (
 )
 from .numerals import parse_chinese_integer
 from .regions import NATIONAL_CODE, PROVINCE_ABBREVIATIONS, Gazetteer, Region, RegionMention, gazetteer
-from .vocab import pattern, rows, table, terms
+from .vocab import pattern, rows, table, terms, word
 
 
 def _regex(file: str, name: str) -> regex.Pattern[str]:
     """A pattern of the data files, compiled by the regex module (for [[:Han:]])."""
     return regex.compile(pattern(file, name))
-
-
-def _word(file: str, name: str) -> str:
-    """The first word of a list (届, 号, 国务院; 人民政府 of the government names) that code needs as well as
-    the patterns that refer to the list."""
-    return terms(file, name)[0]
 
 
 AGENCY_RE = _regex("agency_names", "agency")
@@ -72,12 +66,12 @@ REPRESENT_RE = _regex("responder_cues", "represent")
 REPORTED_BY_RE = _regex("responder_cues", "reported_by")
 # 新华社某地3月5日电(记者 某某) before the first words of a news item.
 NEWS_SOURCE_RE = _regex("responder_cues", "news_source")
-TERM = _word("meetings", "term")  # 届
-MEETING = _word("meetings", "meeting")  # 会议
-NUMBER_MARK = _word("document_numbers", "number_mark")  # 号
-CENTRAL_GOVERNMENT = _word("agency_names", "central_government")  # 国务院
-GOVERNMENT = _word("agency_names", "government")  # 人民政府
-DISTRICT = _word("agency_names", "district")  # 区
+TERM = word("meetings", "term")  # 届
+MEETING = word("meetings", "meeting")  # 会议
+NUMBER_MARK = word("document_numbers", "number_mark")  # 号
+CENTRAL_GOVERNMENT = word("agency_names", "central_government")  # 国务院
+GOVERNMENT = terms("agency_names", "government")[0]  # 人民政府
+DISTRICT = word("agency_names", "district")  # 区
 
 
 @dataclass
